@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for src/lib: errors, parsing helpers, JSON access, safe paths. */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/error.h"
+#include "lib/fileio.h"
+#include "lib/json.h"
+#include "lib/path.h"
+#include "lib/util.h"
+#include "tap.h"
+
+TEST(berr_wrap_prefixes_context) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+
+        ASSERT_EQ(berr_set(&err, ENOENT, "open '%s'", "memory.max"), -ENOENT);
+        ASSERT_EQ(berr_wrap(&err, "apply memory limit"), -ENOENT);
+        ASSERT_EQ(berr_wrap(&err, "create container '%s'", "web"), -ENOENT);
+        ASSERT_STREQ(berr_msg(err), "create container 'web': apply memory limit: open 'memory.max'");
+        ASSERT_EQ(berr_code(err), ENOENT);
+}
+
+TEST(berr_null_err_returns_code) {
+        ASSERT_EQ(berr_set(NULL, EEXIST, "x"), -EEXIST);
+        ASSERT_EQ(berr_set(NULL, 0, "x"), -EINVAL);
+}
+
+TEST(parse_numbers) {
+        int64_t i;
+        uint64_t u;
+        int x;
+
+        ASSERT_OK(parse_int64("-42", 10, &i));
+        ASSERT_EQ(i, -42);
+        ASSERT_FAIL(parse_int64("42x", 10, &i));
+        ASSERT_FAIL(parse_int64("", 10, &i));
+        ASSERT_FAIL(parse_int64(" 1", 10, &i));
+        ASSERT_EQ(parse_int64("99999999999999999999", 10, &i), -ERANGE);
+        ASSERT_FAIL(parse_uint64("-1", 10, &u));
+        ASSERT_OK(parse_uint64("0x10", 0, &u));
+        ASSERT_EQ(u, 16);
+        ASSERT_EQ(parse_int("2147483648", &x), -ERANGE);
+}
+
+TEST(parse_sizes) {
+        uint64_t v;
+
+        ASSERT_OK(parse_size("64m", &v));
+        ASSERT_EQ(v, 64ULL << 20);
+        ASSERT_OK(parse_size("1G", &v));
+        ASSERT_EQ(v, 1ULL << 30);
+        ASSERT_OK(parse_size("512kb", &v));
+        ASSERT_EQ(v, 512ULL << 10);
+        ASSERT_OK(parse_size("100", &v));
+        ASSERT_EQ(v, 100);
+        ASSERT_FAIL(parse_size("m", &v));
+        ASSERT_FAIL(parse_size("-1m", &v));
+        ASSERT_EQ(parse_size("99999999999999p", &v), -ERANGE);
+}
+
+TEST(parse_signals) {
+        int s;
+
+        ASSERT_OK(parse_signal("KILL", &s));
+        ASSERT_EQ(s, SIGKILL);
+        ASSERT_OK(parse_signal("sigterm", &s));
+        ASSERT_EQ(s, SIGTERM);
+        ASSERT_OK(parse_signal("9", &s));
+        ASSERT_EQ(s, 9);
+        ASSERT_OK(parse_signal("RTMIN+2", &s));
+        ASSERT_EQ(s, SIGRTMIN + 2);
+        ASSERT_FAIL(parse_signal("NOPE", &s));
+        ASSERT_FAIL(parse_signal("0", &s));
+        ASSERT_FAIL(parse_signal("65", &s));
+        ASSERT_STREQ(signal_name(SIGHUP), "SIGHUP");
+}
+
+TEST(strv_ops) {
+        _cleanup_(strv_freep) char **v = strv_split("a,,b,c", ",");
+        _cleanup_free_ char *j = NULL;
+
+        ASSERT_EQ(strv_length(v), 3);
+        ASSERT_TRUE(strv_contains(v, "b"));
+        j = strv_join(v, "-");
+        ASSERT_STREQ(j, "a-b-c");
+}
+
+TEST(json_typed_getters) {
+        _cleanup_json_ struct json_object *o = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(strv_freep) char **v = NULL;
+        const char *s;
+        uint32_t u;
+        const char doc[] = "{\"s\":\"x\",\"n\":5,\"big\":5000000000,\"neg\":-1,\"a\":[\"p\",\"q\"],\"bad\":[1]}";
+
+        ASSERT_OK_ERR(json_parse_buf(doc, sizeof(doc) - 1, &o, &err), &err);
+        ASSERT_EQ(json_get_string(o, "s", "s", &s, &err), 1);
+        ASSERT_STREQ(s, "x");
+        ASSERT_EQ(json_get_string(o, "missing", "missing", &s, &err), 0);
+        ASSERT_EQ(json_get_uint32(o, "n", "n", &u, &err), 1);
+        ASSERT_EQ(u, 5);
+        ASSERT_EQ(json_get_uint32(o, "big", "x.big", &u, &err), -ERANGE);
+        ASSERT_EQ(json_get_uint32(o, "neg", "x.neg", &u, &err), -ERANGE);
+        ASSERT_EQ(json_get_strv(o, "a", "a", &v, &err), 1);
+        ASSERT_EQ(strv_length(v), 2);
+        ASSERT_FAIL(json_get_string(o, "n", "process.cwd", &s, &err));
+        ASSERT_ERR_CONTAINS(err, "process.cwd: expected string");
+        ASSERT_FAIL(json_get_strv(o, "bad", "process.args", &v, &err));
+        ASSERT_ERR_CONTAINS(err, "process.args[0]");
+}
+
+TEST(json_rejects_garbage) {
+        struct json_object *o = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+
+        ASSERT_FAIL(json_parse_buf("{\"a\":1} x", 9, &o, &err));
+        ASSERT_ERR_CONTAINS(err, "invalid JSON");
+        ASSERT_FAIL(json_parse_buf("{\"a\":", 5, &o, &err));
+        ASSERT_FAIL(json_parse_buf("{\"a\":1\0}", 8, &o, &err));
+}
+
+TEST(path_clean_cases) {
+        static const char *const cases[][2] = {
+                { "/a/b/../c", "/a/c" }, { "/../../x", "/x" }, { "a//b/./c/", "a/b/c" },
+                { "../a", "../a" },      { "", "." },          { "/", "/" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *c = path_clean(cases[i][0]);
+                ASSERT_STREQ(c, cases[i][1]);
+        }
+        ASSERT_TRUE(path_has_dotdot("a/../b"));
+        ASSERT_TRUE(path_has_dotdot(".."));
+        ASSERT_FALSE(path_has_dotdot("a/..b/c.."));
+}
+
+TEST(path_confined_to_root) {
+        _cleanup_close_ int root = -1, fd = -1;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        struct stat st;
+
+        ASSERT_OK(mkdir("root", 0755));
+        ASSERT_OK(mkdir("outside", 0755));
+        ASSERT_OK(symlink("/../../outside", "root/escape"));
+        ASSERT_OK(symlink("../../../../outside", "root/escape2"));
+        root = open("root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(root >= 0);
+        /* Creating through a symlink that points out lands inside the root. */
+        fd = path_mkdir_in_root(root, "/escape/sub", 0755, &err);
+        ASSERT_OK_ERR(fd, &err);
+        ASSERT_OK(stat("root/outside/sub", &st));
+        ASSERT_FAIL(stat("outside/sub", &st));
+        safe_close(fd);
+        fd = path_mknod_target_in_root(root, "escape2/file", false, &err);
+        ASSERT_OK_ERR(fd, &err);
+        ASSERT_OK(stat("root/outside/file", &st));
+        ASSERT_FAIL(stat("outside/file", &st));
+}
+
+TEST(fileio_atomic_and_rm_rf) {
+        _cleanup_free_ char *data = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        size_t len;
+
+        ASSERT_OK_ERR(write_file_atomic_at(AT_FDCWD, "f", "hello", 5, 0644, &err), &err);
+        ASSERT_OK_ERR(read_file_at(AT_FDCWD, "f", 100, &data, &len, &err), &err);
+        ASSERT_STREQ(data, "hello");
+        ASSERT_EQ(read_file_at(AT_FDCWD, "f", 2, &data, &len, &err), -EFBIG);
+        ASSERT_OK_ERR(mkdir_parents_at(AT_FDCWD, "d/e/f", 0755, &err), &err);
+        ASSERT_OK(symlink("/", "d/e/link"));
+        ASSERT_OK_ERR(rm_rf_at(AT_FDCWD, "d", &err), &err);
+        ASSERT_FAIL(access("d", F_OK));
+}
