@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The container's file system view. mounts_plan_new() turns config.json into
+ * a validated list of steps (the "plan") without touching the kernel, so it
+ * can be unit-tested; mounts_setup_rootfs() applies it inside the container's
+ * new mount namespace and ends with pivot_root (or chroot with --no-pivot).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct berr;
+struct cgroup;
+struct oci_spec;
+
+enum mount_step_kind {
+        MOUNT_STEP_BIND,    /* bind or rbind of a host path */
+        MOUNT_STEP_FS,      /* a new file system: proc, sysfs, tmpfs, mqueue, devpts, overlay, ... */
+        MOUNT_STEP_CGROUP,  /* type "cgroup"/"cgroup2": cgroup_mount_in_container() */
+        _MOUNT_STEP_KIND_MAX,
+        _MOUNT_STEP_KIND_INVALID = -22,
+};
+
+struct mount_step {
+        enum mount_step_kind kind;
+        char *source;        /* owned */
+        char *destination;   /* owned; absolute, cleaned, resolved in the rootfs at apply time */
+        char *fstype;        /* owned; NULL for binds */
+        unsigned long flags; /* MS_* for mount(2) */
+        unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) or 0 */
+        unsigned long recursive_set; /* mount_setattr() attr_set for rro, rnosuid, ... with AT_RECURSIVE */
+        unsigned long recursive_clr;
+        char *data;          /* owned; the options mount(2) passes through (size=64m,mode=755) */
+        bool readonly_remount; /* bind mounts need a remount to apply ro/nosuid/... */
+        bool idmapped;       /* uid/gid mappings given: mount_setattr(MOUNT_ATTR_IDMAP) */
+        size_t mount_index;  /* index into spec->mounts, for the mappings and for error messages */
+};
+
+struct mount_plan {
+        struct mount_step *steps;
+        size_t n_steps;
+        unsigned long rootfs_propagation; /* applied to "/" first (default MS_PRIVATE|MS_REC... runc: rslave) */
+        bool readonly_rootfs;
+        bool no_pivot;
+        bool has_userns;
+        bool has_cgroupns;
+        bool default_devices; /* create /dev/null, zero, full, random, urandom, tty, /dev/ptmx link, fd links */
+};
+
+/* Builds the plan; errors name the mount ("mounts[3] (/proc): unknown option 'bogus'"). */
+int mounts_plan_new(const struct oci_spec *spec, bool no_pivot, struct mount_plan **ret, struct berr **err);
+struct mount_plan *mounts_plan_free(struct mount_plan *plan);
+static inline void mounts_plan_freep(struct mount_plan **p)
+{
+        if (*p)
+                mounts_plan_free(*p);
+}
+
+/*
+ * Runs inside the container's mount namespace, as root of its user namespace:
+ *   1. make "/" rslave/rprivate (rootfsPropagation), bind the rootfs onto itself;
+ *   2. every mount step, destinations resolved inside the rootfs (no symlink escapes);
+ *   3. devices (spec->linux.devices and the defaults), /dev/ptmx, /dev/fd links;
+ *   4. pivot_root (or chroot when no_pivot), detach the old root;
+ *   5. masked paths, read-only paths, read-only rootfs, propagation of "/".
+ * rootfs is the absolute host path of the root file system. cg may be NULL (no cgroup mounts possible).
+ */
+int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
+                        struct cgroup *cg, struct berr **err);
