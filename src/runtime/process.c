@@ -198,22 +198,27 @@ static bool selinux_enabled(void)
  * Like runc: a label for an LSM that is not active is an error, not silently
  * dropped, since the user asked for confinement that would not happen.
  */
+static int check_lsm_labels(const struct oci_process *p, struct berr **err)
+{
+        if (p->apparmor_profile && *p->apparmor_profile && !apparmor_enabled())
+                return berr_set(err, EINVAL, "process.apparmorProfile '%s': AppArmor is not enabled on this host",
+                                p->apparmor_profile);
+        if (p->selinux_label && *p->selinux_label && !selinux_enabled())
+                return berr_set(err, EINVAL, "process.selinuxLabel '%s': SELinux is not enabled on this host",
+                                p->selinux_label);
+        return 0;
+}
+
 static int apply_lsm_labels(const struct oci_process *p, struct berr **err)
 {
         if (p->apparmor_profile && *p->apparmor_profile) {
                 _cleanup_free_ char *v = xasprintf("exec %s", p->apparmor_profile);
 
-                if (!apparmor_enabled())
-                        return berr_set(err, EINVAL, "process.apparmorProfile '%s': AppArmor is not enabled on this host",
-                                        p->apparmor_profile);
                 if (write_file_at(AT_FDCWD, "/proc/self/attr/apparmor/exec", v, NULL) < 0 &&
                     write_file_at(AT_FDCWD, "/proc/self/attr/exec", v, err) < 0)
                         return berr_wrap(err, "process.apparmorProfile '%s'", p->apparmor_profile);
         }
         if (p->selinux_label && *p->selinux_label) {
-                if (!selinux_enabled())
-                        return berr_set(err, EINVAL, "process.selinuxLabel '%s': SELinux is not enabled on this host",
-                                        p->selinux_label);
                 if (write_file_at(AT_FDCWD, "/proc/self/attr/exec", p->selinux_label, err) < 0)
                         return berr_wrap(err, "process.selinuxLabel '%s'", p->selinux_label);
         }
@@ -241,6 +246,10 @@ int process_apply_identity(const struct oci_process *p, struct berr **err)
         const struct oci_user *u = &p->user;
         int r;
 
+        /* Refuse a label that cannot be applied before changing anything. */
+        r = check_lsm_labels(p, err);
+        if (r < 0)
+                return r;
         r = caps_drop_bounding(&p->capabilities, err);
         if (r < 0)
                 return berr_wrap(err, "process.capabilities.bounding");
