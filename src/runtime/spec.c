@@ -49,11 +49,13 @@ static void field_append(char *buf, size_t *n, const char *s)
 /* "parent.key", or "key" at the top level. */
 static const char *fld(char *buf, const char *parent, const char *key)
 {
-        size_t n = 0;
+        size_t n = parent == buf ? strlen(buf) : 0;
 
-        buf[0] = 0;
+        if (parent != buf)
+                buf[0] = 0;
         if (parent && *parent) {
-                field_append(buf, &n, parent);
+                if (parent != buf)
+                        field_append(buf, &n, parent);
                 field_append(buf, &n, ".");
         }
         field_append(buf, &n, key);
@@ -64,11 +66,13 @@ static const char *fld(char *buf, const char *parent, const char *key)
 static const char *idx(char *buf, const char *parent, size_t i)
 {
         char num[24];
-        size_t n = 0;
+        size_t n = parent == buf ? strlen(buf) : 0;
 
         snprintf(num, sizeof(num), "[%zu]", i);
-        buf[0] = 0;
-        field_append(buf, &n, parent);
+        if (parent != buf) {
+                buf[0] = 0;
+                field_append(buf, &n, parent);
+        }
         field_append(buf, &n, num);
         return buf;
 }
@@ -279,7 +283,7 @@ static int check_abs_strv(char **v, const char *what, struct berr **err)
 
 static int parse_user(jobj *o, const char *parent, struct oci_user *u, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX];
+        char what[FIELD_MAX], gw[FIELD_MAX], ew[FIELD_MAX];
         jobj *a;
         size_t n;
         int r;
@@ -298,11 +302,11 @@ static int parse_user(jobj *o, const char *parent, struct oci_user *u, struct be
                 return r;
         if (r == 0)
                 return 0;
-        fld(what, what, "additionalGids");
+        fld(gw, what, "additionalGids");
         u->additional_gids = xcalloc(n ? n : 1, sizeof(uint32_t));
         for (size_t i = 0; i < n; i++) {
                 uint64_t g;
-                if (json_as_uint64(json_object_array_get_idx(a, i), idx(ew, what, i), &g, err) < 0)
+                if (json_as_uint64(json_object_array_get_idx(a, i), idx(ew, gw, i), &g, err) < 0)
                         return -EINVAL;
                 if (g > UINT32_MAX)
                         return bad(err, ew, "gid out of range");
@@ -534,8 +538,9 @@ static int parse_process_obj(jobj *o, const char *what, struct oci_process *p, s
         r = get_strdup(o, what, "cwd", &p->cwd, err);
         if (r < 0)
                 return r;
+        fld(fw, what, "cwd");
         if (r == 0)
-                return bad(err, fld(fw, what, "cwd"), "required");
+                return bad(err, fw, "required");
         if (clean_abs_path(p->cwd, fw, &p->cwd, err) < 0)
                 return -EINVAL;
         if (parse_capabilities(o, what, &p->capabilities, err) < 0 || parse_rlimits(o, what, p, err) < 0)
@@ -645,8 +650,9 @@ static int parse_mounts(jobj *o, struct oci_spec *spec, struct berr **err)
                 r = get_str(e, ew, "destination", &dest, err);
                 if (r < 0)
                         return r;
+                fld(fw, ew, "destination");
                 if (r == 0)
-                        return bad(err, fld(fw, ew, "destination"), "required");
+                        return bad(err, fw, "required");
                 if (clean_abs_path(dest, fw, &m->destination, err) < 0)
                         return -EINVAL;
                 if (get_strdup(e, ew, "type", &m->type, err) < 0 || get_strdup(e, ew, "source", &m->source, err) < 0 ||
@@ -828,8 +834,9 @@ static int parse_devices(jobj *o, const char *parent, struct oci_linux *l, struc
                 r = get_strdup(e, ew, "path", &d->path, err);
                 if (r < 0)
                         return r;
+                fld(fw, ew, "path");
                 if (r == 0)
-                        return bad(err, fld(fw, ew, "path"), "required");
+                        return bad(err, fw, "required");
                 if (clean_abs_path(d->path, fw, &d->path, err) < 0)
                         return -EINVAL;
                 rmaj = get_i64(e, ew, "major", &d->major, err);
@@ -1667,6 +1674,14 @@ static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
         return validate_spec(spec, err);
 }
 
+/* Every rejected value is bad input to the caller (EINVAL), whether a range or a type was wrong. */
+static int input_error(struct berr **err)
+{
+        if (err && *err)
+                (*err)->code = EINVAL;
+        return -EINVAL;
+}
+
 /* Parses data into a JSON object, refusing anything else at the top. */
 static int parse_document(const char *data, size_t len, const char *what, jobj **ret, struct berr **err)
 {
@@ -1694,7 +1709,7 @@ int spec_parse(const char *data, size_t len, struct oci_spec **ret, struct berr 
         spec = xzalloc(sizeof(*spec));
         r = parse_top(o, spec, err);
         if (r < 0)
-                return r;
+                return input_error(err);
         *ret = TAKE_PTR(spec);
         return 0;
 }
@@ -1727,7 +1742,7 @@ int spec_parse_process(const char *data, size_t len, struct oci_process *ret, st
         r = parse_process_obj(o, "process", &p, err);
         if (r < 0) {
                 oci_process_done(&p);
-                return r;
+                return input_error(err);
         }
         *ret = p;
         return 0;
@@ -1745,7 +1760,7 @@ int spec_parse_resources(const char *data, size_t len, struct oci_resources *ret
         r = parse_resources_obj(o, "resources", &res, err);
         if (r < 0) {
                 oci_resources_done(&res);
-                return r;
+                return input_error(err);
         }
         *ret = res;
         return 0;
