@@ -19,6 +19,10 @@
 struct berr;
 struct json_object;
 
+/* gcc in GNU C mode (-std=gnu17) predefines the old macro `linux` as 1, which would turn the
+ * field struct oci_spec.linux into a syntax error; code tests __linux__ instead. */
+#undef linux
+
 #define SPEC_MAX_BYTES (4u << 20) /* config.json larger than this is refused */
 #define SPEC_MAX_ITEMS 4096       /* mounts, devices, syscalls rules, env entries, ... */
 
