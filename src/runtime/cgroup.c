@@ -64,11 +64,17 @@ const struct oci_device_rule *cgroup_default_device_rules(size_t *ret_n)
 
 int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err)
 {
-        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 
         if (fd < 0)
                 return berr_sys(err, "open '%s'", file);
-        log_debug("cgroup: write '%s' to '%s'", value, file);
+        if (log_get_level() <= LOG_LEVEL_DEBUG) {
+                /* the full path: this trace is what the unit tests compare against */
+                char proc[64], dir[PATH_MAX];
+                ssize_t n = readlink(path_fd_proc(dirfd, proc, sizeof(proc)), dir, sizeof(dir) - 1);
+                dir[n > 0 ? n : 0] = 0;
+                log_debug("cgroup: write '%s' to '%s/%s'", value, dir, file);
+        }
         /* One write(2): the kernel parses each write as one request. */
         if (write(fd, value, strlen(value)) < 0)
                 return berr_sys(err, "write '%s' to '%s'", value, file);
@@ -459,6 +465,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
         cg->mode = mode;
         cg->mountpoint = xstrdup(mp);
         cg->ops = mode == CGROUP_MODE_V2 ? &cgroup_v2_ops : &cgroup_v1_ops;
+        cg->min_created = cgroups_path && *cgroups_path ? 0 : 2;
         for (size_t i = 0; i < n_lines; i++) {
                 struct cgroup_hierarchy h = {};
 
@@ -675,6 +682,8 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
                 closep(&fd);
                 fd = TAKE_FD(child);
         }
+        if (h->created < cg->min_created && cg->min_created <= n)
+                h->created = cg->min_created;
         return 0;
 }
 
