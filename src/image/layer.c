@@ -340,7 +340,7 @@ static int run_extract(struct pipeline *p, int dest_dirfd, const struct layer_un
             archive_read_open(a, p, NULL, archive_read_cb, NULL) != ARCHIVE_OK) {
                 if (p->error)
                         return -EIO; /* the worker's error is reported instead */
-                return berr_set(err, EINVAL, "read layer: %s", archive_error_string(a));
+                return berr_set(err, EINVAL, "corrupt layer tar: %s", archive_error_string(a));
         }
         r = tar_extract(a, dest_dirfd, opts, ret_entries, err);
         if (r < 0)
