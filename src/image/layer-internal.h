@@ -40,3 +40,17 @@ int tar_write_tree(int src_dirfd, const struct layer_create_opts *opts, struct a
 void layer_format_digest(const uint8_t md[32], char buf[LAYER_DIGEST_MAX]);
 /* True if s is "sha256:" followed by 64 lowercase hex digits. */
 bool layer_digest_is_valid(const char *s);
+
+/* overlay.c */
+#define OVERLAY_MAX_LOWERS 500 /* overlayfs's OVL_MAX_STACK */
+
+struct overlay_opts {
+        bool userxattr;
+        bool force_legacy; /* tests: mount(2) with short paths even where lowerdir+ works */
+};
+
+/* Mounts an overlay on target. lowers: absolute paths, top first; short_lowers: the same
+ * dirs as paths relative to layers_dirfd (for mount(2)). upper NULL: read-only, no upper.
+ * Nothing is mounted on failure. */
+int overlay_mount(int layers_dirfd, char *const *lowers, char *const *short_lowers, const char *upper,
+                  const char *work, const char *target, const struct overlay_opts *o, struct berr **err);

@@ -11,10 +11,12 @@
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "image/layer.h"
+#include "image/snapshot.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -542,4 +544,176 @@ TEST(compression_names) {
         ASSERT_EQ(layer_compression_from_string("gzip"), LAYER_COMPRESSION_GZIP);
         ASSERT_EQ(layer_compression_from_string("lz4"), _LAYER_COMPRESSION_INVALID);
         ASSERT_TRUE(layer_compression_to_string(_LAYER_COMPRESSION_MAX) == NULL);
+}
+
+TEST(chain_id_follows_oci) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        char a[80], b[80], c[LAYER_DIGEST_MAX];
+
+        snprintf(a, sizeof(a), "sha256:%064d", 0);
+        memset(a + 7, 'a', 64);
+        snprintf(b, sizeof(b), "%s", a);
+        memset(b + 7, 'b', 64);
+        ASSERT_OK_ERR(snapshot_chain_id(NULL, a, c, &err), &err);
+        ASSERT_STREQ(c, a);
+        ASSERT_OK_ERR(snapshot_chain_id(a, b, c, &err), &err);
+        ASSERT_STREQ(c, "sha256:ccd722928bd92476ba1745586fed6e45a102504185ad88cd89e01ff116fd146c");
+        ASSERT_EQ(snapshot_chain_id(a, "sha256:../../etc", c, &err), -EINVAL);
+}
+
+static int count_entries(const char *dir)
+{
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *de;
+        int n = 0;
+
+        if (!d)
+                return -1;
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        n++;
+        return n;
+}
+
+TEST(snapshot_unpack_once_and_remove) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
+        const struct ent base[] = { { "etc/", 'd' }, { "etc/a", 'f', "a" }, { "etc/b", 'f', "b" } };
+        const struct ent top[] = { { "etc/.wh.b", 'f' }, { "new", 'f', "n" } };
+        char c1[LAYER_DIGEST_MAX], c2[LAYER_DIGEST_MAX], again[LAYER_DIGEST_MAX];
+        struct layer_digests d1, d2;
+        _cleanup_close_ int f1 = -1, f2 = -1;
+        _cleanup_(strv_freep) char **lowers = NULL;
+        _cleanup_free_ char *parent = NULL;
+        uint64_t size;
+
+        make_tar("base.tar.gz", base, ELEMENTSOF(base), "gzip");
+        make_tar("top.tar", top, ELEMENTSOF(top), "none");
+        ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
+        f1 = open("base.tar.gz", O_RDONLY | O_CLOEXEC);
+        f2 = open("top.tar", O_RDONLY | O_CLOEXEC);
+
+        /* the top layer cannot come before its parent */
+        snprintf(c1, sizeof(c1), "sha256:%064d", 0);
+        ASSERT_EQ(snapshot_unpack(s, c1, f2, NULL, NULL, c2, NULL, &err), -ENOENT);
+        berr_free(err);
+        err = NULL;
+
+        ASSERT_EQ(snapshot_unpack(s, NULL, f1, NULL, NULL, c1, &d1, &err), 1);
+        ASSERT_STREQ(c1, d1.diff_id);
+        ASSERT_EQ(snapshot_exists(s, c1, &err), 1);
+        ASSERT_EQ(snapshot_unpack(s, c1, f2, NULL, NULL, c2, &d2, &err), 1);
+        ASSERT_TRUE(exists("root/layers/l"));
+        /* known diff_id: reused without reading the blob (f1 is at EOF now) */
+        ASSERT_EQ(snapshot_unpack(s, NULL, f1, d1.diff_id, NULL, again, &d1, &err), 0);
+        ASSERT_STREQ(again, c1);
+        ASSERT_OK(snapshot_get_size(s, c2, &size, &err));
+        ASSERT_EQ(size, d2.size);
+        ASSERT_EQ(snapshot_get_parent(s, c2, &parent, &err), 1);
+        ASSERT_STREQ(parent, c1);
+        ASSERT_OK_ERR(snapshot_get_lowers(s, c2, &lowers, &err), &err);
+        ASSERT_EQ(strv_length(lowers), 2);
+        ASSERT_TRUE(endswith(lowers[1], "/diff"));
+        ASSERT_EQ(count_entries("root/layers/tmp"), 0);
+
+        ASSERT_OK_ERR(snapshot_remove(s, c2, &err), &err);
+        ASSERT_EQ(snapshot_exists(s, c2, &err), 0);
+        ASSERT_OK_ERR(snapshot_remove(s, c2, &err), &err); /* missing is fine */
+        ASSERT_EQ(count_entries("root/layers/tmp"), 0);
+        ASSERT_EQ(count_entries("root/layers/l"), 1);
+}
+
+TEST(snapshot_failed_unpack_leaves_nothing) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
+        const struct ent bad[] = { { "ok", 'f', "x" }, { "../evil", 'f', "x" } };
+        const struct ent good[] = { { "ok", 'f', "x" } };
+        char c[LAYER_DIGEST_MAX];
+        _cleanup_close_ int f = -1, g = -1;
+
+        make_tar("bad.tar", bad, ELEMENTSOF(bad), "none");
+        make_tar("good.tar", good, ELEMENTSOF(good), "none");
+        ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
+        f = open("bad.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_EQ(snapshot_unpack(s, NULL, f, NULL, NULL, c, NULL, &err), -EINVAL);
+        ASSERT_ERR_CONTAINS(err, "outside the layer");
+        berr_free(err);
+        err = NULL;
+        g = open("good.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_EQ(snapshot_unpack(s, NULL, g, "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                                  NULL, c, NULL, &err),
+                  -EBADMSG);
+        ASSERT_EQ(count_entries("root/layers/tmp"), 0);
+        ASSERT_EQ(count_entries("root/layers"), 3); /* l, tmp, empty */
+        ASSERT_FALSE(exists("root/evil"));
+        ASSERT_FALSE(exists("evil"));
+}
+
+TEST(snapshot_concurrent_unpacks_of_one_chain) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
+        _cleanup_free_ char *big = xmalloc(300000);
+        struct ent ents[8];
+        char c[LAYER_DIGEST_MAX];
+        pid_t pids[4];
+        int ok = 0;
+
+        memset(big, 'q', 299999);
+        big[299999] = 0;
+        for (size_t i = 0; i < ELEMENTSOF(ents); i++)
+                ents[i] = (struct ent){ xasprintf("f%zu", i), 'f', big };
+        make_tar("l.tar.gz", ents, ELEMENTSOF(ents), "gzip");
+        for (size_t i = 0; i < ELEMENTSOF(ents); i++)
+                free((char *) ents[i].path);
+        ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
+        for (size_t i = 0; i < ELEMENTSOF(pids); i++) {
+                pids[i] = fork();
+                ASSERT_TRUE(pids[i] >= 0);
+                if (pids[i] == 0) {
+                        int fd = open("l.tar.gz", O_RDONLY | O_CLOEXEC);
+                        _exit(snapshot_unpack(s, NULL, fd, NULL, NULL, c, NULL, NULL) < 0 ? 1 : 0);
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(pids); i++) {
+                int st;
+                ASSERT_EQ(waitpid(pids[i], &st, 0), pids[i]);
+                ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        }
+        ASSERT_EQ(ok, 4);
+        ASSERT_EQ(count_entries("root/layers/tmp"), 0);
+        ASSERT_EQ(count_entries("root/layers"), 4); /* one snapshot, l, tmp, empty */
+        ASSERT_EQ(count_entries("root/layers/l"), 1);
+}
+
+TEST(snapshot_copy_mode_applies_whiteouts) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
+        const struct ent base[] = { { "etc/", 'd' }, { "etc/a", 'f', "a" }, { "etc/b", 'f', "b" },
+                                    { "opq/old", 'f', "o" }, { "h1", 'f', "hh" }, { "h2", 'h', "h1" } };
+        const struct ent top[] = { { "etc/.wh.b", 'f' }, { "new", 'f', "n" }, { "opq/", 'd' },
+                                   { "opq/.wh..wh..opq", 'f' }, { "opq/mine", 'f', "m" } };
+        char c1[LAYER_DIGEST_MAX], c2[LAYER_DIGEST_MAX];
+        _cleanup_close_ int f1 = -1, f2 = -1;
+        struct snapshot_mount_opts o = { .mode = SNAPSHOT_MOUNT_COPY };
+        enum snapshot_mount_mode used = SNAPSHOT_MOUNT_AUTO;
+        struct stat st;
+
+        make_tar("base.tar", base, ELEMENTSOF(base), "none");
+        make_tar("top.tar", top, ELEMENTSOF(top), "none");
+        ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
+        f1 = open("base.tar", O_RDONLY | O_CLOEXEC);
+        f2 = open("top.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_OK_ERR(snapshot_unpack(s, NULL, f1, NULL, NULL, c1, NULL, &err), &err);
+        ASSERT_OK_ERR(snapshot_unpack(s, c1, f2, NULL, NULL, c2, NULL, &err), &err);
+        ASSERT_OK(mkdir("rootfs", 0755));
+        ASSERT_OK_ERR(snapshot_mount(s, c2, NULL, NULL, "rootfs", &o, &used, &err), &err);
+        ASSERT_EQ(used, SNAPSHOT_MOUNT_COPY);
+        ASSERT_TRUE(exists("rootfs/etc/a"));
+        ASSERT_FALSE(exists("rootfs/etc/b"));
+        ASSERT_TRUE(exists("rootfs/new"));
+        ASSERT_FALSE(exists("rootfs/opq/old"));
+        ASSERT_TRUE(exists("rootfs/opq/mine"));
+        ASSERT_OK(stat("rootfs/h2", &st));
+        ASSERT_EQ(st.st_nlink, 2);
+        ASSERT_OK_ERR(snapshot_unmount("rootfs", &err), &err); /* not a mount: nothing to do */
 }
