@@ -36,43 +36,39 @@
 
 typedef struct json_object jobj;
 
-/* Appends s to the field path in buf (length *n), truncating at FIELD_MAX. buf and s may overlap. */
+/* Appends s to the field path in buf (length *n), truncating at FIELD_MAX. */
 static void field_append(char *buf, size_t *n, const char *s)
 {
         size_t l = strnlen(s, FIELD_MAX - 1 - *n);
 
-        memmove(buf + *n, s, l);
+        memcpy(buf + *n, s, l);
         *n += l;
         buf[*n] = 0;
 }
 
-/* "parent.key", or "key" at the top level. */
+/* "parent.key", or "key" at the top level. buf must not be parent. */
 static const char *fld(char *buf, const char *parent, const char *key)
 {
-        size_t n = parent == buf ? strlen(buf) : 0;
+        size_t n = 0;
 
-        if (parent != buf)
-                buf[0] = 0;
+        buf[0] = 0;
         if (parent && *parent) {
-                if (parent != buf)
-                        field_append(buf, &n, parent);
+                field_append(buf, &n, parent);
                 field_append(buf, &n, ".");
         }
         field_append(buf, &n, key);
         return buf;
 }
 
-/* "parent[i]" */
+/* "parent[i]"; buf must not be parent. */
 static const char *idx(char *buf, const char *parent, size_t i)
 {
         char num[24];
-        size_t n = parent == buf ? strlen(buf) : 0;
+        size_t n = 0;
 
-        snprintf(num, sizeof(num), "[%zu]", i);
-        if (parent != buf) {
-                buf[0] = 0;
-                field_append(buf, &n, parent);
-        }
+        (void) snprintf(num, sizeof(num), "[%zu]", i); /* at most 22 bytes */
+        buf[0] = 0;
+        field_append(buf, &n, parent);
         field_append(buf, &n, num);
         return buf;
 }
@@ -172,11 +168,10 @@ static int get_arr(jobj *o, const char *parent, const char *key, jobj **ret, siz
         size_t n;
         int r;
 
+        *ret_n = 0;
         r = json_get_array(o, key, fld(what, parent, key), ret, err);
-        if (r <= 0) {
-                *ret_n = 0;
+        if (r <= 0)
                 return r;
-        }
         n = json_object_array_length(*ret);
         if (n > SPEC_MAX_ITEMS)
                 return bad(err, what, "too many entries (%zu, at most %d)", n, SPEC_MAX_ITEMS);
