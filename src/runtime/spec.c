@@ -1636,6 +1636,53 @@ static int parse_root(jobj *o, struct oci_spec *spec, struct berr **err)
         return get_bool(x, "root", "readonly", &spec->root_readonly, err);
 }
 
+/* Reads a decimal number of at most 9 digits at *s. */
+static bool semver_number(const char **s, unsigned *ret)
+{
+        unsigned v = 0;
+        int n = 0;
+
+        for (; **s >= '0' && **s <= '9' && n < 9; (*s)++, n++)
+                v = v * 10 + (unsigned) (**s - '0');
+        *ret = v;
+        return n > 0 && !(**s >= '0' && **s <= '9');
+}
+
+/*
+ * ociVersion is a SemVer 2.0 string. Only major version 1 is understood; a
+ * newer minor version is accepted because unknown fields are ignored anyway
+ * (runtime-spec "Extensibility"), but "invalid" or "2.0.0" must be refused.
+ */
+static int check_oci_version(const char *v, struct berr **err)
+{
+        const char *s = v;
+        unsigned major, minor, patch;
+
+        if (!semver_number(&s, &major) || *s++ != '.' || !semver_number(&s, &minor) || *s++ != '.' ||
+            !semver_number(&s, &patch))
+                return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        if (*s && *s != '-' && *s != '+')
+                return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        for (const char *c = s; *c; c++)
+                if (!strchr("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-+", *c))
+                        return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        if (major != 1)
+                return bad(err, "ociVersion", "version '%s' is not supported (1.x.y)", v);
+        return 0;
+}
+
+/* sethostname(2) and setdomainname(2) take at most 64 bytes (__NEW_UTS_LEN). */
+#define UTS_NAME_MAX 64
+
+static int parse_uts_name(jobj *o, const char *key, char **ret, struct berr **err)
+{
+        int r = get_strdup(o, "", key, ret, err);
+
+        if (r > 0 && strlen(*ret) > UTS_NAME_MAX)
+                return bad(err, key, "longer than %d bytes", UTS_NAME_MAX);
+        return r;
+}
+
 static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
 {
         jobj *x;
@@ -1646,6 +1693,8 @@ static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
                 return r;
         if (r == 0 || !*spec->oci_version)
                 return bad(err, "ociVersion", "required");
+        if (check_oci_version(spec->oci_version, err) < 0)
+                return -EINVAL;
         if (parse_root(o, spec, err) < 0)
                 return -EINVAL;
         r = get_obj(o, "", "process", &x, err);
@@ -1656,8 +1705,8 @@ static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
                 if (parse_process_obj(x, "process", &spec->process, err) < 0)
                         return -EINVAL;
         }
-        if (get_strdup(o, "", "hostname", &spec->hostname, err) < 0 ||
-            get_strdup(o, "", "domainname", &spec->domainname, err) < 0)
+        if (parse_uts_name(o, "hostname", &spec->hostname, err) < 0 ||
+            parse_uts_name(o, "domainname", &spec->domainname, err) < 0)
                 return -EINVAL;
         if (parse_mounts(o, spec, err) < 0 || parse_hooks(o, spec, err) < 0)
                 return -EINVAL;
