@@ -66,7 +66,7 @@ static const char *idx(char *buf, const char *parent, size_t i)
         char num[24];
         size_t n = 0;
 
-        (void) snprintf(num, sizeof(num), "[%zu]", i); /* at most 22 bytes */
+        (void)snprintf(num, sizeof(num), "[%zu]", i); /* at most 22 bytes */
         buf[0] = 0;
         field_append(buf, &n, parent);
         field_append(buf, &n, num);
@@ -1643,7 +1643,7 @@ static bool semver_number(const char **s, unsigned *ret)
         int n = 0;
 
         for (; **s >= '0' && **s <= '9' && n < 9; (*s)++, n++)
-                v = v * 10 + (unsigned) (**s - '0');
+                v = v * 10 + (unsigned)(**s - '0');
         *ret = v;
         return n > 0 && !(**s >= '0' && **s <= '9');
 }
@@ -1732,11 +1732,15 @@ static int input_error(struct berr **err)
 static int parse_document(const char *data, size_t len, const char *what, jobj **ret, struct berr **err)
 {
         _cleanup_json_ jobj *o = NULL;
+        int r;
 
         if (len > SPEC_MAX_BYTES)
                 return berr_set(err, EFBIG, "%s: larger than %u bytes", what, SPEC_MAX_BYTES);
-        if (json_parse_buf(data, len, &o, err) < 0)
-                return berr_wrap(err, "%s", what);
+        r = json_parse_buf(data, len, &o, err);
+        if (r < 0) {
+                (void)berr_wrap(err, "%s", what); /* -EIO when err is NULL: keep r */
+                return r;
+        }
         if (json_object_get_type(o) != json_type_object)
                 return bad(err, what, "expected a JSON object");
         *ret = TAKE_PTR(o);
@@ -1768,11 +1772,15 @@ int spec_load_bundle(const char *bundle, struct oci_spec **ret, struct berr **er
         int r;
 
         r = read_file_at(AT_FDCWD, path, SPEC_MAX_BYTES, &data, &len, err);
-        if (r < 0)
-                return berr_wrap(err, "read '%s'", path);
+        if (r < 0) {
+                (void)berr_wrap(err, "read '%s'", path);
+                return r;
+        }
         r = spec_parse(data, len, ret, err);
-        if (r < 0)
-                return berr_wrap(err, "'%s'", path);
+        if (r < 0) {
+                (void)berr_wrap(err, "'%s'", path);
+                return r;
+        }
         return 0;
 }
 

@@ -1016,3 +1016,31 @@ TEST(name_tables) {
         ASSERT_EQ(oci_ioprio_class_from_string("IOPRIO_CLASS_RT"), 1);
         ASSERT_EQ(oci_ioprio_class_from_string(NULL), -EINVAL);
 }
+
+TEST(paths_are_cleaned_lexically) {
+        _cleanup_(spec_freep) struct oci_spec *s = parse_ok(
+                M(",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/../a//b/./\"},\"mounts\":[{\"destination\":\"/../../etc\"}],"
+                  "\"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"/dev/../dev//net/tun\",\"major\":10,\"minor\":200}]}"));
+
+        /* ".." never climbs above "/": the result still names a path inside the rootfs */
+        ASSERT_STREQ(s->process.cwd, "/a/b");
+        ASSERT_STREQ(s->mounts[0].destination, "/etc");
+        ASSERT_STREQ(s->linux.devices[0].path, "/dev/net/tun");
+}
+
+TEST(errors_without_err_pointer) {
+        static const char doc[] = P(",\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"hard\":1,\"soft\":1}]");
+        struct oci_spec *s = NULL;
+        struct oci_process p = {};
+        struct oci_resources r = {};
+
+        ASSERT_EQ(spec_parse(doc, strlen(doc), &s, NULL), -EINVAL);
+        ASSERT_TRUE(s == NULL);
+        ASSERT_EQ(spec_parse("{", 1, &s, NULL), -EINVAL);
+        ASSERT_EQ(spec_parse_process("{\"args\":[]}", 11, &p, NULL), -EINVAL);
+        ASSERT_EQ(spec_parse_resources("{\"cpu\":{\"idle\":5}}", 18, &r, NULL), -EINVAL);
+        ASSERT_EQ(spec_load_bundle("missing", &s, NULL), -ENOENT);
+        ASSERT_TRUE(spec_free(NULL) == NULL);
+        oci_process_done(NULL);
+        oci_resources_done(NULL);
+}
