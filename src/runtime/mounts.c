@@ -368,15 +368,12 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
         return set_propagation(rootfd, st->destination, st->propagation, err);
 }
 
-/* cgroup.c provides this; weak until that part is merged, so the plan and its tests link without it. */
-#pragma weak cgroup_mount_in_container
-
 static int apply_cgroup(const struct mount_plan *plan, const struct mount_step *st, int rootfd, struct cgroup *cg,
                         struct berr **err)
 {
         _cleanup_close_ int target = -1;
 
-        if (!cg || !cgroup_mount_in_container)
+        if (!cg)
                 return berr_set(err, ENOTSUP, "cgroup mount: no cgroup for this container");
         target = path_mkdir_in_root(rootfd, st->destination, 0755, err);
         if (target < 0)
