@@ -2,7 +2,7 @@
 # test and the probe that runs the runtime's in-container steps on it.
 
 ISOLATION_SRC="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-PROBE="${PROBE:-$ISOLATION_SRC/build/tests/integration/isolation-probe}"
+PROBE="${PROBE:-${BERTH_BUILD:-$ISOLATION_SRC/build}/tests/integration/isolation-probe}"
 
 isolation_setup() {
         [ "$(id -u)" -eq 0 ] || skip "needs root"
