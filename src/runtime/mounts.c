@@ -525,6 +525,8 @@ static void detach_outside_mounts(const char *rootfs)
                 if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
                         strv_push(&mps, f[4]);
         }
+        if (!mps)
+                return;
         n = strv_length(mps);
         for (size_t i = n; i > 0; i--) {
                 (void) mount(NULL, mps[i - 1], NULL, MS_SLAVE | MS_REC, NULL); /* never propagate to the host */
