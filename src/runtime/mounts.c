@@ -649,6 +649,26 @@ static int finish_root(const struct oci_spec *spec, const struct mount_plan *pla
         return 0;
 }
 
+/*
+ * Every step below changes the mount namespace it runs in (propagation of
+ * "/" first of all): refuse to run in the host's. pid 1 of the host is in the
+ * initial mount namespace; with a new pid namespace /proc is still the host's
+ * here, so /proc/1 is that process (unless /proc/self is 1: then we are it). If
+ * it cannot be read, the spec's word is all there is.
+ */
+static int check_private_mountns(const struct mount_plan *plan, struct berr **err)
+{
+        struct stat self, init;
+        char me[32] = {};
+
+        if (!plan->has_mountns)
+                return berr_set(err, EINVAL, "the rootfs needs a mount namespace (linux.namespaces has no \"mount\")");
+        if (stat("/proc/self/ns/mnt", &self) == 0 && stat("/proc/1/ns/mnt", &init) == 0 && self.st_ino == init.st_ino &&
+            self.st_dev == init.st_dev && !(readlink("/proc/self", me, sizeof(me) - 1) > 0 && streq(me, "1")))
+                return berr_set(err, EINVAL, "refusing to set up the rootfs in the host's mount namespace");
+        return 0;
+}
+
 int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                         struct cgroup *cg, struct berr **err)
 {
@@ -656,6 +676,9 @@ int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *pl
         _cleanup_close_ int rootfd = -1;
         int r;
 
+        r = check_private_mountns(plan, err);
+        if (r < 0)
+                return r;
         if (!real)
                 return berr_sys(err, "rootfs '%s'", rootfs);
         rootfd = prepare_root(plan, real, err);
