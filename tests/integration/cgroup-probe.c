@@ -186,6 +186,12 @@ static int run_in(struct cgroup *cg, char **argv, bool wait_it)
                 return fail(NULL, "fork");
         if (pid == 0) {
                 struct berr *err = NULL;
+                if (!wait_it) {
+                        /* detached: keep no pipe of the caller (bats' run waits for its end) */
+                        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                                _exit(125);
+                }
                 if (cgroup_enter(cg, getpid(), &err) < 0) {
                         fprintf(stderr, "cgroup-probe: %s\n", berr_msg(err));
                         _exit(126);
