@@ -179,13 +179,19 @@ static int set_one(struct probe *p, const char *kv)
 
 static int run_in(struct cgroup *cg, char **argv, bool wait_it)
 {
-        pid_t pid = fork();
-        int status;
+        int sync[2], status;
+        pid_t pid;
+        char c;
 
+        /* the child has joined the cgroup once the pipe closes (at its exec, O_CLOEXEC) */
+        if (pipe2(sync, O_CLOEXEC) < 0)
+                return fail(NULL, "pipe");
+        pid = fork();
         if (pid < 0)
                 return fail(NULL, "fork");
         if (pid == 0) {
                 struct berr *err = NULL;
+                close(sync[0]);
                 if (!wait_it) {
                         /* detached: keep no pipe of the caller (bats' run waits for its end) */
                         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -200,6 +206,10 @@ static int run_in(struct cgroup *cg, char **argv, bool wait_it)
                 fprintf(stderr, "cgroup-probe: exec '%s': %m\n", argv[0]);
                 _exit(127);
         }
+        close(sync[1]);
+        while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+                ;
+        close(sync[0]);
         if (!wait_it) {
                 printf("pid=%d\n", (int) pid);
                 return 0;
