@@ -6,6 +6,7 @@
  *   layer-tool unpack DIR BLOB [--apply]                 layer_unpack into DIR (created if missing)
  *   layer-tool create DIR OUT [none|gzip|zstd] [--overlay] layer_create_tar of DIR
  *   layer-tool snap-unpack ROOT PARENT|- BLOB [DIFF_ID]  snapshot_unpack; prints the chain ID
+ *   layer-tool snap-stack ROOT BLOB...                   unpacks the blobs as a stack; prints the top chain ID
  *   layer-tool snap-remove ROOT CHAIN
  *   layer-tool snap-mount ROOT CHAIN|- UPPER WORK TARGET [auto|overlay|copy] [--ro] [--legacy]
  *   layer-tool snap-umount TARGET
@@ -101,6 +102,22 @@ static int cmd_snap(int argc, char **argv, struct berr **err)
                 if (r < 0)
                         return r;
                 printf("%s\n", chain);
+                return 0;
+        }
+        if (streq(argv[1], "snap-stack")) {
+                char parent[LAYER_DIGEST_MAX] = "";
+
+                for (int i = 3; i < argc; i++) {
+                        _cleanup_close_ int in = open(argv[i], O_RDONLY | O_CLOEXEC);
+
+                        if (in < 0)
+                                return berr_sys(err, "open '%s'", argv[i]);
+                        r = snapshot_unpack(s, *parent ? parent : NULL, in, NULL, NULL, chain, NULL, err);
+                        if (r < 0)
+                                return berr_wrap(err, "'%s'", argv[i]);
+                        memcpy(parent, chain, sizeof(chain));
+                }
+                printf("%s\n", parent);
                 return 0;
         }
         if (streq(argv[1], "snap-remove"))
