@@ -67,6 +67,14 @@ struct extractor {
         size_t n_dirs, cap_dirs;
         void *created; /* apply mode: tsearch() set of the paths this layer created (owned keys) */
         const char *opaque_xattr;
+        /* Fast path for regular files (saves two of six syscalls per file): a new file already
+         * has our uid and gid when no setgid directory is around (overlay mode: every directory
+         * is ours and 0700 until finish_dirs()), and the mode it was created with when the umask
+         * kept every bit. */
+        bool ids_known;
+        uid_t euid;
+        gid_t egid;
+        int umask; /* -1: unknown */
 };
 
 static int open_in_root(int root, const char *path, int flags)
@@ -301,7 +309,7 @@ static int check_ids(struct archive_entry *e, struct berr **err)
 /* Ownership, xattrs, mode, times of a non-directory: through fd when there is one. The order
  * matters: chown(2) clears setuid bits and security.capability, so it comes first. */
 static int set_meta(struct extractor *x, struct archive_entry *e, int fd, int pfd, const char *name, bool is_link,
-                    struct berr **err)
+                    int created_mode, struct berr **err)
 {
         uid_t uid = (uid_t) archive_entry_uid(e);
         gid_t gid = (gid_t) archive_entry_gid(e);
@@ -309,7 +317,7 @@ static int set_meta(struct extractor *x, struct archive_entry *e, int fd, int pf
         struct timespec ts[2];
         int r;
 
-        if (!x->opts->no_chown) {
+        if (!x->opts->no_chown && !(created_mode >= 0 && x->ids_known && uid == x->euid && gid == x->egid)) {
                 r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
                 if (r < 0)
                         return berr_sys(err, "chown to %u:%u", (unsigned) uid, (unsigned) gid);
@@ -317,7 +325,7 @@ static int set_meta(struct extractor *x, struct archive_entry *e, int fd, int pf
         r = set_xattrs(x, e, fd, pfd, name, err);
         if (r < 0)
                 return r;
-        if (!is_link) {
+        if (!is_link && created_mode != (int) mode) {
                 r = fd >= 0 ? fchmod(fd, mode) : fchmodat(pfd, name, mode, 0);
                 if (r < 0)
                         return berr_sys(err, "chmod %04o", (unsigned) mode);
@@ -368,10 +376,16 @@ static int extract_file(struct extractor *x, struct archive *a, struct archive_e
                         struct berr **err)
 {
         _cleanup_close_ int fd = -1;
-        int r;
+        mode_t mode = archive_entry_perm(e) & 07777;
+        int created_mode = -1, r;
 
+        /* Created with its final mode when the umask keeps it (no setuid/setgid bits: they
+         * come after chown), else 0600 and fchmod()ed later. */
+        if (x->umask >= 0 && !(mode & 07000) && (mode & ~(mode_t) x->umask) == mode)
+                created_mode = (int) mode;
         for (int tries = 0; tries < 2 && fd < 0; tries++) {
-                fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+                fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                            created_mode >= 0 ? mode : 0600);
                 if (fd < 0 && errno == EEXIST && tries == 0) {
                         r = make_room(x, pfd, name, false, err);
                         if (r < 0)
@@ -382,7 +396,7 @@ static int extract_file(struct extractor *x, struct archive *a, struct archive_e
         r = write_data(a, fd, archive_entry_size(e), err);
         if (r < 0)
                 return r;
-        return set_meta(x, e, fd, pfd, name, false, err);
+        return set_meta(x, e, fd, pfd, name, false, created_mode, err);
 }
 
 /* Symlinks, devices, fifos: created by one call, retried once after making room. */
@@ -411,7 +425,7 @@ static int extract_node(struct extractor *x, struct archive_entry *e, int pfd, c
         }
         if (r < 0)
                 return berr_sys(err, "create");
-        return set_meta(x, e, -1, pfd, name, type == AE_IFLNK, err);
+        return set_meta(x, e, -1, pfd, name, type == AE_IFLNK, -1, err);
 }
 
 static int extract_hardlink(struct extractor *x, struct archive_entry *e, const char *path, int pfd,
@@ -623,6 +637,22 @@ static int extract_entry(struct extractor *x, struct archive *a, struct archive_
         return 0;
 }
 
+/* The process umask from /proc (umask(2) cannot read it without changing it), or -1. */
+static int read_umask(void)
+{
+        _cleanup_free_ char *status = NULL;
+        const char *line;
+        size_t len;
+        unsigned v;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/status", 64 * 1024, &status, &len, NULL) < 0)
+                return -1;
+        line = strstr(status, "\nUmask:");
+        if (!line || sscanf(line + 7, "%o", &v) != 1 || v > 0777)
+                return -1;
+        return (int) v;
+}
+
 /* Directory modes and mtimes, deepest (latest) first so a parent's mtime is set after its
  * children's. A directory replaced by something else since is skipped. */
 static int finish_dirs(struct extractor *x, struct berr **err)
@@ -663,8 +693,13 @@ int tar_extract(struct archive *a, int dest_dirfd, const struct layer_unpack_opt
                 .opaque_xattr = opts->userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque",
         };
         uint64_t n = 0;
+        struct stat st;
         int r;
 
+        x.umask = read_umask();
+        x.euid = geteuid();
+        x.egid = getegid();
+        x.ids_known = opts->whiteouts == LAYER_WHITEOUT_OVERLAY && fstat(dest_dirfd, &st) == 0 && !(st.st_mode & S_ISGID);
         for (;;) {
                 struct archive_entry *e;
 
