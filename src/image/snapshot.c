@@ -164,12 +164,17 @@ int snapshot_exists(struct snapshot_store *s, const char *chain_id, struct berr 
 static int read_meta(struct snapshot_store *s, const char *chain_id, const char *file, char **ret, struct berr **err)
 {
         _cleanup_free_ char *p = xasprintf("%s/%s", hex_of(chain_id), file);
+        _cleanup_(berr_freep) struct berr *e = NULL;
         size_t len;
-        int r = read_file_at(s->fd, p, SNAPSHOT_META_MAX, ret, &len, err);
+        int r = read_file_at(s->fd, p, SNAPSHOT_META_MAX, ret, &len, &e);
 
         if (r == -ENOENT)
-                return 0;
-        return r < 0 ? r : 1;
+                return 0; /* absent is an answer (a base layer has no parent file) */
+        if (r < 0) {
+                r = berr_set(err, berr_code(e), "%s", berr_msg(e));
+                return r;
+        }
+        return 1;
 }
 
 int snapshot_get_parent(struct snapshot_store *s, const char *chain_id, char **ret_parent, struct berr **err)

@@ -160,7 +160,8 @@ static void split_path(char *path, const char **ret_dir, const char **ret_name)
 }
 
 /* The directory dir (cleaned, "" for the root) as an O_PATH fd, resolved inside the root and
- * created when missing. Borrowed: valid until the next call or cache_drop(). */
+ * created when missing if create (else -ENOENT without an error). Borrowed: valid until the
+ * next call or cache_drop(). */
 static int get_dir(struct extractor *x, const char *dir, bool create, struct berr **err)
 {
         int fd;
@@ -168,7 +169,9 @@ static int get_dir(struct extractor *x, const char *dir, bool create, struct ber
         if (x->cache_path && streq(x->cache_path, dir))
                 return x->cache_fd;
         fd = open_in_root(x->root, dir, O_PATH | O_DIRECTORY);
-        if (fd == -ENOENT && create)
+        if (fd == -ENOENT && !create)
+                return fd; /* an answer for the caller, not an error */
+        if (fd == -ENOENT)
                 fd = path_mkdir_in_root(x->root, dir, 0755, err);
         else if (fd < 0)
                 fd = berr_errno(err, fd, "open directory '%s'", dir);
