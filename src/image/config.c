@@ -5,7 +5,6 @@
  * typed look at the container defaults so a hostile config fails here rather
  * than in the engine, and the chain IDs that key unpacked layers.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <time.h>

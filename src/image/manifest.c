@@ -60,13 +60,13 @@ int layer_media_type_compression(const char *mt)
                 enum blob_compression c;
         } table[] = {
                 { MT_OCI_LAYER, BLOB_PLAIN },
-                { MT_OCI_BLOB_GZIP, BLOB_GZIP },
-                { MT_OCI_BLOB_ZSTD, BLOB_ZSTD },
+                { MT_OCI_LAYER_GZIP, BLOB_GZIP },
+                { MT_OCI_LAYER_ZSTD, BLOB_ZSTD },
                 { "application/vnd.oci.image.layer.nondistributable.v1.tar", BLOB_PLAIN },
                 { "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", BLOB_GZIP },
                 { "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", BLOB_ZSTD },
                 { MT_DOCKER_LAYER, BLOB_PLAIN },
-                { MT_DOCKER_BLOB_GZIP, BLOB_GZIP },
+                { MT_DOCKER_LAYER_GZIP, BLOB_GZIP },
                 { MT_DOCKER_LAYER_FOREIGN_GZIP, BLOB_GZIP },
                 { "application/vnd.docker.image.rootfs.diff.tar.zstd", BLOB_ZSTD },
         };

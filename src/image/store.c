@@ -16,6 +16,9 @@
 #include "image/db.h"
 #include "image/image-internal.h"
 #include "image/store.h"
+#ifdef HAVE_SNAPSHOT
+#include "image/snapshot.h"
+#endif
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -78,6 +81,11 @@ int store_open(const char *root, const char *runroot, struct store **ret, struct
         r = db_migrate(s->db, "image", image_migrations, image_migrations_count, err);
         if (r < 0)
                 return berr_wrap(err, "open store '%s'", s->root);
+#ifdef HAVE_SNAPSHOT
+        r = snapshot_store_open(s->root, &s->snapshots, err);
+        if (r < 0)
+                return berr_wrap(err, "open store '%s'", s->root);
+#endif
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -87,6 +95,9 @@ struct store *store_close(struct store *s)
         if (!s)
                 return NULL;
         db_close(s->db);
+#ifdef HAVE_SNAPSHOT
+        snapshot_store_free(s->snapshots);
+#endif
         safe_close(s->root_fd);
         safe_close(s->blobs_fd);
         safe_close(s->tmp_fd);

@@ -24,6 +24,7 @@
 
 struct berr;
 struct db;
+struct snapshot_store;
 
 #define STORE_DEFAULT_ROOT "/var/lib/berth"
 #define STORE_DEFAULT_RUNROOT "/run/berth"
@@ -36,6 +37,7 @@ struct store {
         int blobs_fd;  /* <root>/blobs/sha256 */
         int tmp_fd;    /* <root>/tmp */
         struct db *db; /* owned */
+        struct snapshot_store *snapshots; /* owned; NULL where the snapshot module is not built */
 };
 
 /* Opens (creating) the store at root and brings the image tables up to date. */
