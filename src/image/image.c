@@ -29,6 +29,7 @@
 #include "lib/digest.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -895,4 +896,81 @@ int image_blob_diff_id(int fd, char *ret_diff_id, uint64_t *ret_size, struct ber
 out:
         archive_read_free(a);
         return r;
+}
+
+static struct json_object *copy_json(struct json_object *o)
+{
+        struct json_object *c = NULL;
+
+        if (!o || json_object_deep_copy(o, &c, NULL) != 0)
+                return json_new_object();
+        return c;
+}
+
+int image_inspect_json(struct store *s, const char *id, struct json_object **ret, struct berr **err)
+{
+        _cleanup_(image_info_freep) struct image_info *info = NULL;
+        _cleanup_(image_config_freep) struct image_config *cfg = NULL;
+        struct json_object *o, *tags, *digests, *layers, *rootfs, *meta, *gd, *gdd;
+        const char *comment = NULL;
+        int r;
+
+        r = image_get(s, id, &info, err);
+        if (r <= 0)
+                return r < 0 ? r : berr_set(err, ENOENT, "No such image: %s", id);
+        r = image_read_config(s, id, &cfg, NULL, NULL, err);
+        if (r < 0)
+                return r;
+        o = json_new_object();
+        json_add_string(o, "Id", id);
+        tags = json_new_array();
+        for (size_t i = 0; info->tags[i]; i++) {
+                _cleanup_free_ char *fam = image_ref_familiarize(info->tags[i]);
+                json_append(tags, json_object_new_string(fam));
+        }
+        json_add(o, "RepoTags", tags);
+        digests = json_new_array();
+        json_add(o, "RepoDigests", digests);
+        json_add_string(o, "Parent", "");
+        (void) json_get_string(cfg->root, "comment", "comment", &comment, NULL);
+        json_add_string(o, "Comment", comment ? comment : "");
+        json_add_string(o, "Created", cfg->created ? cfg->created : "0001-01-01T00:00:00Z");
+        json_add_string(o, "DockerVersion", "");
+        json_add_string(o, "Author", cfg->author ? cfg->author : "");
+        json_add(o, "Config", copy_json(cfg->config));
+        json_add_string(o, "Architecture", cfg->architecture ? cfg->architecture : "");
+        if (cfg->variant)
+                json_add_string(o, "Variant", cfg->variant);
+        json_add_string(o, "Os", cfg->os ? cfg->os : "");
+        json_add_int(o, "Size", (int64_t) info->size);
+        gd = json_new_object();
+        gdd = json_new_object();
+        json_add(gd, "Data", gdd);
+        json_add_string(gd, "Name", "overlay");
+        json_add(o, "GraphDriver", gd);
+        rootfs = json_new_object();
+        json_add_string(rootfs, "Type", "layers");
+        layers = json_new_array();
+        for (size_t i = 0; i < cfg->n_diff_ids; i++)
+                json_append(layers, json_object_new_string(cfg->diff_ids[i]));
+        json_add(rootfs, "Layers", layers);
+        json_add(o, "RootFS", rootfs);
+        meta = json_new_object();
+        json_add_string(meta, "LastTagTime", "0001-01-01T00:00:00Z");
+        json_add(o, "Metadata", meta);
+        *ret = o;
+        return 0;
+}
+
+uint64_t image_shared_layers_size(struct store *s)
+{
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+
+        if (db_prepare(s->db,
+                       "SELECT COALESCE(SUM(size), 0) FROM layers l"
+                       " WHERE (SELECT COUNT(DISTINCT image_id) FROM image_layers il WHERE il.chain_id = l.chain_id) > 1",
+                       &st, NULL) < 0 ||
+            sqlite3_step(st) != SQLITE_ROW)
+                return 0;
+        return (uint64_t) sqlite3_column_int64(st, 0);
 }

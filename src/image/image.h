@@ -148,3 +148,8 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
 #define BUSYBOX_DEFAULT_PATH "/bin/busybox"
 #define BUSYBOX_APPLETS_MAX 2048
 int busybox_image_create(struct store *s, const char *busybox_path, const char *tag, char **ret_id, struct berr **err);
+
+/* docker's image inspect document (Engine API ImageInspect) for an image. Owned. */
+int image_inspect_json(struct store *s, const char *id, struct json_object **ret, struct berr **err);
+/* Bytes of the layers used by more than one image, each counted once (system df). */
+uint64_t image_shared_layers_size(struct store *s);
