@@ -110,7 +110,8 @@ struct layer_create_opts {
  * out_fd, compressed as asked, and returns its digests (digest is of what was written,
  * diff_id of the tar before compression). Deterministic: entries in byte order of their
  * names, directory before its contents, numeric ids only (no user/group names), no atime
- * or ctime, hardlinks within the tree as hardlink entries. opts may be NULL (plain tar).
+ * or ctime, mtimes in whole seconds (as ustar headers hold them), hardlinks within the
+ * tree as hardlink entries. opts may be NULL (plain tar).
  * Never follows symlinks. On failure out_fd holds a partial stream that the caller discards.
  */
 int layer_create_tar(int src_dirfd, const struct layer_create_opts *opts, int out_fd, struct layer_digests *ret,

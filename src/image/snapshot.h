@@ -99,6 +99,9 @@ struct snapshot_mount_opts {
         bool readonly;
         /* overlay "userxattr" (rootless; needs snapshots unpacked with userxattr too). */
         bool userxattr;
+        /* Use mount(2) with short l/ paths even where "lowerdir+" works (for tests of old
+         * kernels' path). */
+        bool legacy_mount;
 };
 
 /*
