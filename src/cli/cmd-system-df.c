@@ -29,22 +29,29 @@ static void verbose_images(struct store *s, struct image_info *v, size_t n)
         for (size_t i = 0; i < n; i++) {
                 uint64_t shared = 0, unique = 0;
                 char id[16], since[64], size[32], sh[32], un[32];
-                _cleanup_free_ char *repo = NULL, *tag = NULL, *line = NULL;
 
                 (void) image_layer_usage(s, v[i].id, &shared, &unique, NULL); /* zeros on failure */
-                if (v[i].tags[0]) {
-                        _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
-                        if (image_ref_parse(v[i].tags[0], &ref, NULL) >= 0) {
-                                repo = image_ref_familiar_name(ref);
-                                tag = xstrdup(ref->tag);
+                /* One row per tag, as docker prints it; "<none>" for an untagged image. */
+                for (size_t k = 0; k == 0 || v[i].tags[k]; k++) {
+                        _cleanup_free_ char *repo = NULL, *tag = NULL, *line = NULL;
+
+                        if (v[i].tags[k]) {
+                                _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
+                                if (image_ref_parse(v[i].tags[k], &ref, NULL) >= 0) {
+                                        repo = image_ref_familiar_name(ref);
+                                        tag = xstrdup(ref->tag);
+                                }
                         }
+                        line = xasprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%zu", repo ? repo : "<none>",
+                                         tag ? tag : "<none>", format_short_id(v[i].id, id),
+                                         format_since(v[i].created_secs, since, sizeof(since)),
+                                         format_size((double) v[i].size, size, sizeof(size)),
+                                         format_size((double) shared, sh, sizeof(sh)),
+                                         format_size((double) unique, un, sizeof(un)), v[i].n_holders);
+                        table_add_line(t, line);
+                        if (!v[i].tags[k])
+                                break;
                 }
-                line = xasprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%zu", repo ? repo : "<none>", tag ? tag : "<none>",
-                                 format_short_id(v[i].id, id), format_since(v[i].created_secs, since, sizeof(since)),
-                                 format_size((double) v[i].size, size, sizeof(size)),
-                                 format_size((double) shared, sh, sizeof(sh)), format_size((double) unique, un, sizeof(un)),
-                                 v[i].n_holders);
-                table_add_line(t, line);
         }
         table_flush(t, stdout);
         table_free(t);
