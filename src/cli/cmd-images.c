@@ -162,21 +162,6 @@ int cmd_images(struct cli *cli, int argc, char **argv)
 
                 if (filter && (streq(filter, "dangling=true") ? !dangling : dangling))
                         continue;
-                if (quiet) {
-                        /* One line per image, not per tag. */
-                        if (optind < argc) {
-                                bool any = false;
-                                for (size_t k = 0; v[i].tags[k]; k++) {
-                                        _cleanup_free_ char *repo = NULL, *tag = NULL;
-                                        split_tag(v[i].tags[k], &repo, &tag);
-                                        any |= matches(argv[optind], repo, tag);
-                                }
-                                if (!any)
-                                        continue;
-                        }
-                        add_row(f, &v[i], "", "", no_trunc);
-                        continue;
-                }
                 if (dangling) {
                         if (optind >= argc)
                                 add_row(f, &v[i], "<none>", "<none>", no_trunc);

@@ -22,6 +22,7 @@
 #include "image/reference.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/digest.h"
 #include "lib/json.h"
 #include "lib/util.h"
 
@@ -62,6 +63,21 @@ static struct arc_file *find_oci_manifest(struct arc *a, const char *config_dige
         return NULL;
 }
 
+/* A file named by a digest ("blobs/sha256/<hex>", "<hex>.json") must have that digest. */
+static int check_named_digest(const struct arc_file *f, const char *path, struct berr **err)
+{
+        _cleanup_free_ char *base = xstrdup(strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+        char *dot = strstr(base, ".json");
+
+        if (dot && streq(dot, ".json"))
+                *dot = 0;
+        if (strlen(base) != DIGEST_SHA256_HEX_LEN || !digest_is_hex(base, DIGEST_SHA256_HEX_LEN))
+                return 0;
+        if (!streq(f->digest + strlen("sha256:"), base))
+                return berr_set(err, EILSEQ, "'%.200s': digest mismatch: content is %s", path, f->digest);
+        return 0;
+}
+
 static int parse_entry(struct arc *a, struct json_object *e, size_t idx, struct load_image *li, struct berr **err)
 {
         _cleanup_(strv_freep) char **tags = NULL, **layers = NULL;
@@ -79,6 +95,9 @@ static int parse_entry(struct arc *a, struct json_object *e, size_t idx, struct 
         li->config = arc_lookup(a, config);
         if (!li->config)
                 return berr_set(err, EINVAL, "manifest.json[%zu]: config '%.200s' not found in the archive", idx, config);
+        r = check_named_digest(li->config, config, err);
+        if (r < 0)
+                return r;
         li->n_layers = strv_length(layers);
         if (li->n_layers > MANIFEST_MAX_LAYERS)
                 return berr_set(err, EINVAL, "manifest.json[%zu]: more than %d layers", idx, MANIFEST_MAX_LAYERS);
@@ -88,6 +107,9 @@ static int parse_entry(struct arc *a, struct json_object *e, size_t idx, struct 
                 if (!li->layers[i])
                         return berr_set(err, EINVAL, "manifest.json[%zu]: layer '%.200s' not found in the archive", idx,
                                         layers[i]);
+                r = check_named_digest(li->layers[i], layers[i], err);
+                if (r < 0)
+                        return r;
         }
         for (size_t i = 0; tags && tags[i]; i++) {
                 _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
