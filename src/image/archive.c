@@ -487,7 +487,7 @@ static int unpack_layers(struct store *s, struct load_image *li, char **chains, 
                 r = snapshot_unpack(s->snapshots, i ? chains[i - 1] : NULL, fd, li->diff_ids[i], li->layers[i]->digest,
                                     chain, NULL, err);
                 if (r < 0)
-                        return berr_wrap(err, "unpack layer %s", li->diff_ids[i]);
+                        return r; /* the snapshot module names the layer */
                 if (r > 0)
                         strv_push(created, chain);
         }

@@ -60,7 +60,7 @@ int image_create(struct store *s, const char *config, size_t config_len, const s
                 r = snapshot_unpack(s->snapshots, i ? unpacked[strv_length(unpacked) - 1] : NULL, fd,
                                     layers[i].diff_id, layers[i].blob_digest, chain, NULL, err);
                 if (r < 0)
-                        return berr_wrap(err, "unpack layer %s", layers[i].diff_id);
+                        return r; /* the snapshot module names the layer */
                 strv_push(&unpacked, chain);
         }
 #endif

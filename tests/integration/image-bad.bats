@@ -146,7 +146,7 @@ PY
         printf '[{"Config":"%s.json","RepoTags":["evil:1"],"Layers":["l1/layer.tar"]}]' "$cfg" >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/evil.tar"
         before=$(find / -xdev -maxdepth 1 -name escaped-file 2>/dev/null)
-        refused "$TMP/evil.tar" "unpack layer"
+        refused "$TMP/evil.tar" "points outside the layer"
         [ ! -e /escaped-file ] && [ ! -e "$TMP/escaped-file" ] && [ ! -e "$ROOT/escaped-file" ]
         [ -z "$before" ]
 }
