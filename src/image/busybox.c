@@ -240,6 +240,7 @@ int busybox_image_create(struct store *s, const char *busybox_path, const char *
         struct image_layer layer = { 0 };
         struct stat st;
         size_t bin_len;
+        bool new_blob;
         int r;
 
         fd = open(busybox_path, O_RDONLY | O_CLOEXEC);
@@ -267,5 +268,9 @@ int busybox_image_create(struct store *s, const char *busybox_path, const char *
         layer.media_type = (char *) MT_DOCKER_LAYER;
         layer.blob_size = layer.size = blob_writer_size(w);
         config = busybox_config(layer.diff_id, created);
-        return image_create(s, config, strlen(config), &layer, 1, tag ? tags : NULL, ret_id, err);
+        new_blob = r > 0;
+        r = image_create(s, config, strlen(config), &layer, 1, tag ? tags : NULL, ret_id, err);
+        if (r < 0 && new_blob)
+                (void) store_blob_remove(s, layer.blob_digest, NULL); /* best effort on an error path */
+        return r;
 }

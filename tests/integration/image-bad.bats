@@ -150,3 +150,23 @@ PY
         [ ! -e /escaped-file ] && [ ! -e "$TMP/escaped-file" ] && [ ! -e "$ROOT/escaped-file" ]
         [ -z "$before" ]
 }
+
+@test "import of something that is not a tarball leaves nothing" {
+        head -c 100000 /dev/urandom >"$TMP/noise"
+        run berth import "$TMP/noise" x:1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"not a tar archive"* ]]
+        assert_store_empty
+        mkdir -p "$TMP/r"
+        python3 - "$TMP/evil.tar" <<'PY'
+import sys, tarfile, io
+with tarfile.open(sys.argv[1], "w") as t:
+    info = tarfile.TarInfo("../../evil")
+    info.size = 1
+    t.addfile(info, io.BytesIO(b"x"))
+PY
+        run berth import "$TMP/evil.tar" x:1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"points outside the layer"* ]]
+        assert_store_empty
+}
