@@ -426,16 +426,20 @@ void load_image_clear(struct load_image *li)
 int load_image_check(struct load_image *li, struct berr **err)
 {
         _cleanup_(image_config_freep) struct image_config *cfg = NULL;
+        bool detect;
         int r;
 
-        r = image_config_parse(li->config->data, li->config->len, &cfg, err);
         if (!li->config->data)
                 return berr_set(err, EFBIG, "image config '%s' is too large", li->config->name);
+        r = image_config_parse(li->config->data, li->config->len, &cfg, err);
         if (r < 0)
                 return berr_wrap(err, "'%s'", li->config->name);
         if (cfg->n_diff_ids != li->n_layers)
                 return berr_set(err, EINVAL, "image %s: the config lists %zu layers, the archive gives %zu",
                                 li->config->digest, cfg->n_diff_ids, li->n_layers);
+        detect = !li->layer_media_types;
+        if (detect)
+                li->layer_media_types = xcalloc(li->n_layers + 1, sizeof(char *));
         li->created = xstrdup(cfg->created);
         li->diff_ids = xcalloc(li->n_layers + 1, sizeof(char *));
         li->sizes = xcalloc(li->n_layers + 1, sizeof(uint64_t));
@@ -450,7 +454,7 @@ int load_image_check(struct load_image *li, struct berr **err)
                                         "layer '%s': diff_id mismatch: content is %s, the image config says %s",
                                         li->layers[i]->name, diff_id, cfg->diff_ids[i]);
                 li->diff_ids[i] = xstrdup(diff_id);
-                if (!li->layer_media_types) {
+                if (detect) {
                         static const char *const mts[] = { [BLOB_PLAIN] = MT_DOCKER_LAYER,
                                                            [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP,
                                                            [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD };
@@ -464,9 +468,6 @@ int load_image_check(struct load_image *li, struct berr **err)
                                 ssize_t k = pread(blob_writer_fd(li->layers[i]->w), head, 4, 0);
                                 n = k > 0 ? (size_t) k : 0;
                         }
-                        /* Filled after the loop. */
-                        if (i == 0)
-                                li->layer_media_types = xcalloc(li->n_layers + 1, sizeof(char *));
                         li->layer_media_types[i] = xstrdup(mts[blob_detect_compression(head, n)]);
                 } else if (!li->layer_media_types[i] || layer_media_type_compression(li->layer_media_types[i]) < 0)
                         return berr_set(err, EINVAL, "layer '%s': unsupported media type", li->layers[i]->name);
