@@ -85,7 +85,7 @@ refused() {
         echo '{"not":"an array"}' >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/b1.tar"
         refused "$TMP/b1.tar" "manifest.json: expected an array"
-        python3 -c 'print("[" * 100000 + "]" * 100000)' >"$TMP/good/manifest.json"
+        { head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; } >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/b2.tar"
         refused "$TMP/b2.tar" "manifest.json"
         cfg=$(ls "$TMP/good" | grep -v manifest | grep json$)
@@ -113,30 +113,19 @@ refused() {
 
 @test "archive entries with names leaving the archive" {
         good_archive
-        python3 - "$TMP/good" "$TMP/evil.tar" <<'PY'
-import sys, tarfile, os
-src, out = sys.argv[1], sys.argv[2]
-with tarfile.open(out, "w") as t:
-    for name in sorted(os.listdir(src)):
-        t.add(os.path.join(src, name), arcname=name)
-    info = tarfile.TarInfo("../../escape")
-    info.size = 0
-    t.addfile(info)
-PY
+        : >"$TMP/escape"
+        tar -C "$TMP/good" -cf "$TMP/evil.tar" .
+        tar -C "$TMP" -P --transform 's,^escape$,../../escape,' -rf "$TMP/evil.tar" escape
+        rm "$TMP/escape"
         refused "$TMP/evil.tar" "invalid name"
         [ ! -e "$TMP/escape" ] && [ ! -e "$ROOT/../escape" ]
 }
 
 @test "a layer that tries to write outside its directory" {
         good_archive
-        python3 - "$TMP/good/l1/layer.tar" <<'PY'
-import sys, tarfile, io
-with tarfile.open(sys.argv[1], "w") as t:
-    info = tarfile.TarInfo("../../../../escaped-file")
-    data = b"pwned\n"
-    info.size = len(data)
-    t.addfile(info, io.BytesIO(data))
-PY
+        echo pwned >"$TMP/payload"
+        tar -C "$TMP" -P --transform 's,^payload$,../../../../escaped-file,' -cf "$TMP/good/l1/layer.tar" payload
+        rm "$TMP/payload"
         diff_id=sha256:$(sha256sum "$TMP/good/l1/layer.tar" | cut -d' ' -f1)
         old=$(ls "$TMP/good" | grep -v manifest | grep json$)
         printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$diff_id" >"$TMP/c"
@@ -158,13 +147,8 @@ PY
         [[ "$output" == *"not a tar archive"* ]]
         assert_store_empty
         mkdir -p "$TMP/r"
-        python3 - "$TMP/evil.tar" <<'PY'
-import sys, tarfile, io
-with tarfile.open(sys.argv[1], "w") as t:
-    info = tarfile.TarInfo("../../evil")
-    info.size = 1
-    t.addfile(info, io.BytesIO(b"x"))
-PY
+        echo x >"$TMP/payload"
+        tar -C "$TMP" -P --transform 's,^payload$,../../evil,' -cf "$TMP/evil.tar" payload
         run berth import "$TMP/evil.tar" x:1
         [ "$status" -eq 1 ]
         [[ "$output" == *"points outside the layer"* ]]
