@@ -41,9 +41,15 @@
 #include "runtime/mounts.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
+#include "runtime/sysctl.h"
 
 #define LISTEN_FDS_MAX 4096
 #define PRESERVE_FDS_MAX 65536
+
+/* mounts.c references cgroup_mount_in_container() weakly, and a weak reference does not pull an
+ * object out of the static library: keep a strong one so container cgroup mounts work. */
+__attribute__((used)) static int (*const cgroup_mount_ref)(struct cgroup *, int, const char *, bool, bool,
+                                                            struct berr **) = cgroup_mount_in_container;
 
 static void berr_clear(struct berr **err)
 {
@@ -151,6 +157,9 @@ static int create_plans(struct create_ctx *cc, struct berr **err)
 {
         int r;
 
+        r = sysctl_validate(cc->spec, err);
+        if (r < 0)
+                return r;
         r = mounts_plan_new(cc->spec, cc->opts->no_pivot, &cc->plan, err);
         if (r < 0)
                 return r;
@@ -188,6 +197,31 @@ static int create_state_dir(struct create_ctx *cc, struct berr **err)
         return 0;
 }
 
+/* Device access: runc's defaults plus every linux.devices node (the resources rules come first). */
+static int create_device_rules(struct create_ctx *cc, struct berr **err)
+{
+        const struct oci_device_rule *defaults;
+        size_t n;
+        int r;
+
+        defaults = cgroup_default_device_rules(&n);
+        r = cgroup_add_device_rules(cc->cg, defaults, n, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < cc->spec->linux.n_devices; i++) {
+                const struct oci_device *d = &cc->spec->linux.devices[i];
+                struct oci_device_rule rule = { .allow = true, .major = d->major, .minor = d->minor, .access = "rwm" };
+
+                if (d->type == 'p')
+                        continue; /* fifos are not device-controlled */
+                rule.type = d->type == 'b' ? 'b' : 'c';
+                r = cgroup_add_device_rules(cc->cg, &rule, 1, err);
+                if (r < 0)
+                        return berr_wrap(err, "linux.devices[%zu]", i);
+        }
+        return 0;
+}
+
 static int create_cgroup(struct create_ctx *cc, struct berr **err)
 {
         int r;
@@ -195,6 +229,9 @@ static int create_cgroup(struct create_ctx *cc, struct berr **err)
         if (cc->rt->systemd_cgroup)
                 return berr_set(err, ENOTSUP, "--systemd-cgroup is not supported: this host has no systemd");
         r = cgroup_new(NULL, cc->spec->linux.cgroups_path, cc->opts->id, &cc->cg, err);
+        if (r < 0)
+                return r;
+        r = create_device_rules(cc, err);
         if (r < 0)
                 return r;
         r = cgroup_create(cc->cg, err);
@@ -242,8 +279,9 @@ static int create_on_setup(struct create_ctx *cc, struct berr **err)
         r = cgroup_enter(cc->cg, cc->init_pid, err);
         if (r < 0)
                 return r;
-        if (cc->spec->linux.has_resources) {
-                r = cgroup_apply(cc->cg, &cc->spec->linux.resources, err);
+        {
+                static const struct oci_resources none = { 0 };
+                r = cgroup_apply(cc->cg, cc->spec->linux.has_resources ? &cc->spec->linux.resources : &none, err);
                 if (r < 0)
                         return berr_wrap(err, "linux.resources");
         }

@@ -51,6 +51,7 @@
 #include "runtime/process.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
+#include "runtime/sysctl.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -86,25 +87,6 @@ void linux_prepare_fds(unsigned keep, const int *ours, size_t n_ours)
                 if (!mine)
                         (void) fcntl(fd, F_SETFD, 0); /* EBADF when the caller did not pass it: fine */
         }
-}
-
-static int write_sysctls(char *const *kv, struct berr **err)
-{
-        for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
-                _cleanup_free_ char *path = NULL;
-                const char *key = kv[i];
-
-                if (!*key || key[0] == '.' || key[0] == '/' || strstr(key, "..") ||
-                    strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != strlen(key))
-                        return berr_set(err, EINVAL, "sysctl '%s': invalid name", key);
-                path = xasprintf("/proc/sys/%s", key);
-                for (char *c = path + strlen("/proc/sys/"); *c; c++)
-                        if (*c == '.')
-                                *c = '/';
-                if (write_file_at(AT_FDCWD, path, kv[i + 1], err) < 0)
-                        return berr_wrap(err, "sysctl '%s'", key);
-        }
-        return 0;
 }
 
 int linux_prepare_process(const struct oci_process *p, struct seccomp_program *seccomp, int sync_fd,
@@ -215,15 +197,10 @@ static int init_system(const struct init_config *cfg, struct berr **err)
                     errno != EACCES && errno != EPERM)
                         return berr_sys(err, "create session keyring");
         }
-        if (spec->hostname || spec->domainname) {
-                if (!spec_has_namespace(spec, OCI_NS_UTS, NULL))
-                        return berr_set(err, EINVAL, "hostname/domainname need a UTS namespace");
-                if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
-                        return berr_sys(err, "set hostname '%s'", spec->hostname);
-                if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
-                        return berr_sys(err, "set domainname '%s'", spec->domainname);
-        }
-        return write_sysctls(spec->linux.sysctl, err);
+        if (uts_apply(spec, err) < 0)
+                return -EINVAL;
+        /* Before pivot_root: the host's /proc is writable, and its per-namespace files are ours. */
+        return sysctl_apply(spec, err);
 }
 
 __attribute__((noreturn)) static void init_fail_late(int sync_fd, bool parent_gone, struct berr *err)
