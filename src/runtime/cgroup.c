@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -880,6 +881,11 @@ int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err)
         if (r < 0)
                 return berr_wrap(err, "OOM notification for cgroup '%s'", cgroup_get_path(cg));
         return r;
+}
+
+short cgroup_oom_notify_events(const struct cgroup *cg)
+{
+        return cg->mode == CGROUP_MODE_V2 ? POLLPRI : POLLIN;
 }
 
 static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **err)

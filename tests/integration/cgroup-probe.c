@@ -19,6 +19,8 @@
  *   run CMD...            runs CMD inside the cgroup, waits, prints "exit=N" or "signal=N"; ends the list
  *   spawn CMD...          starts CMD inside the cgroup, prints "pid=N", does not wait; ends the list
  *   freeze | thaw | frozen | pids | kill SIG | stats | oom-fd
+ *   oom-run CMD...        opens the OOM notification fd, runs CMD inside, then prints "oom-event=1" if the
+ *                         fd reported cgroup_oom_notify_events() within 5 s, else "oom-event=0"; ends the list
  *   mount-run ROOT DEST ns|nons ro|rw CMD...
  *                         in a private mount namespace (and with "ns" a new cgroup namespace entered
  *                         from inside the cgroup), cgroup_mount_in_container(ROOT, DEST), then exec CMD
@@ -311,6 +313,21 @@ static int action(struct cgroup *cg, struct probe *p, int argc, char **argv, int
                 if (fd < 0)
                         return fail(err, "oom-fd");
                 printf("oom-fd=ok\n");
+        } else if (streq(a, "oom-run") && *i + 1 < argc) {
+                _cleanup_close_ int fd = cgroup_open_oom_notify(cg, &err);
+                struct pollfd pfd;
+                int r;
+                if (fd < 0)
+                        return fail(err, "oom-fd");
+                fflush(stdout);
+                r = run_in(cg, argv + *i + 1, true);
+                *i = argc;
+                if (r != 0)
+                        return r;
+                pfd = (struct pollfd){ .fd = fd, .events = cgroup_oom_notify_events(cg) };
+                r = poll(&pfd, 1, 5000);
+                printf("oom-event=%d\n", r > 0 && (pfd.revents & cgroup_oom_notify_events(cg)) ? 1 : 0);
+                return 0;
         } else if (streq(a, "mount-run") && *i + 5 < argc) {
                 int r = mount_run(cg, argv + *i + 1);
                 *i = argc;

@@ -180,6 +180,15 @@ teardown() {
         rm -rf "$root"
 }
 
+@test "v1: the OOM notification fd fires on an OOM kill, and not without one" {
+        run probe create set memory.limit=33554432 apply oom-run sh -c 'true'
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"oom-event=0"* ]]
+        run probe oom-run sh -c 'head -c 300M /dev/zero | tail > /dev/null'
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"oom-event=1"* ]]
+}
+
 @test "v1: OOM notification fd and stats" {
         run probe create oom-fd spawn sleep 1000
         [ "$status" -eq 0 ]

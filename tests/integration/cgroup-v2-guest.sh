@@ -188,8 +188,10 @@ t_mount() {
 }
 
 t_oomfd() {
-        out=$("$P" --id t_oomfd create oom-fd) || return 1
-        [[ "$out" == *"oom-fd=ok"* ]] || { echo "$out"; return 1; }
+        out=$("$P" --id t_oomfd create set memory.limit=33554432 apply oom-run true) || return 1
+        [[ "$out" == *"oom-event=0"* ]] || { echo "without OOM: $out"; return 1; }
+        out=$("$P" --id t_oomfd oom-run sh -c 'head -c 300M /dev/zero | tail > /dev/null') || return 1
+        [[ "$out" == *"oom-event=1"* ]] || { echo "with OOM: $out"; return 1; }
 }
 
 t_nothing_left() {

@@ -48,5 +48,5 @@ guest_check() {
 @test "v2: v1-only fields are refused by name" { guest_check refused; }
 @test "v2: destroy kills stragglers and removes nested cgroups deepest first" { guest_check destroy_nested; }
 @test "v2: the container's view: read-only bind, or cgroup2 in a cgroup namespace" { guest_check mount; }
-@test "v2: OOM notification fd" { guest_check oomfd; }
+@test "v2: the OOM notification fd (memory.events) fires on an OOM kill, and not without one" { guest_check oomfd; }
 @test "v2: nothing left behind in the guest" { guest_check nothing_left; }
