@@ -134,9 +134,11 @@ teardown() {
         [ "$status" -eq 0 ]
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         ! kill -0 "$pid" 2>/dev/null
-        # destroy kills stragglers itself
+        # destroy kills stragglers itself, even in a paused (frozen) cgroup
         run probe spawn sleep 1000
         pid=$(sed -n 's/^pid=//p' <<<"$output")
+        run probe freeze
+        [ "$status" -eq 0 ]
         run probe destroy
         [ "$status" -eq 0 ]
         ! kill -0 "$pid" 2>/dev/null
