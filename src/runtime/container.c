@@ -340,6 +340,7 @@ static int create_sync_loop(struct create_ctx *cc, struct berr **err)
                         cc->init_pid = pid;
                         (void) waitpid(cc->first_pid, NULL, 0); /* the intermediate exits right after */
                         cc->first_pid = 0;
+                        r = sync_send(cc->sync_fd, SYNC_GO, NULL, 0, -1, err);
                         break;
                 }
                 case SYNC_SETUP:
@@ -358,6 +359,7 @@ static int create_sync_loop(struct create_ctx *cc, struct berr **err)
                 case SYNC_SETUP_ACK:
                 case SYNC_SECCOMP_FD_ACK:
                 case SYNC_START:
+                case SYNC_GO:
                 case SYNC_READY:
                 default:
                         r = berr_set(err, EPROTO, "unexpected sync message %u from the init", (unsigned) type);
