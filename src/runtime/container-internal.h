@@ -58,7 +58,7 @@ bool state_pid_alive(const struct container_state *st);
 /* Computes the status; cg may be NULL (then "paused" is never reported). */
 enum container_status state_status(int dirfd, const struct container_state *st, struct cgroup *cg);
 /* runtime-spec state JSON for status. Owned. */
-char *state_oci_json(const struct container_state *st, enum container_status status);
+char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty);
 /* RFC 3339 with nanoseconds, UTC. Owned. */
 char *state_now_rfc3339(void);
 

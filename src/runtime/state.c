@@ -203,7 +203,7 @@ static struct json_object *annotations_json(char *const *a)
         return o;
 }
 
-char *state_oci_json(const struct container_state *st, enum container_status status)
+char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty)
 {
         _cleanup_json_ struct json_object *o = json_new_object();
 
@@ -217,7 +217,7 @@ char *state_oci_json(const struct container_state *st, enum container_status sta
         json_add_string(o, "owner", st->owner ? st->owner : "");
         if (st->annotations && st->annotations[0])
                 json_add(o, "annotations", annotations_json(st->annotations));
-        return json_dump(o, true);
+        return json_dump(o, pretty);
 }
 
 int state_write(int dirfd, const struct container_state *st, struct berr **err)
