@@ -88,6 +88,23 @@ static int set_ambient(uint64_t ambient, int last, struct berr **err)
         return 0;
 }
 
+/* The first capability in mask that the calling process does not have in its permitted set, or -1. */
+static int first_unheld(uint64_t mask, int last)
+{
+        _cleanup_(cap_freep) cap_t cur = cap_get_proc();
+
+        if (!cur)
+                return -1;
+        for (int cap = 0; cap <= last && cap < 64; cap++) {
+                cap_flag_value_t v = CAP_CLEAR;
+
+                if ((mask & (UINT64_C(1) << cap)) && cap_get_flag(cur, (cap_value_t) cap, CAP_PERMITTED, &v) == 0 &&
+                    v == CAP_CLEAR)
+                        return cap;
+        }
+        return -1;
+}
+
 int caps_apply(const struct oci_capabilities *caps, struct berr **err)
 {
         static const struct {
@@ -120,7 +137,14 @@ int caps_apply(const struct oci_capabilities *caps, struct berr **err)
                                 return berr_sys(err, "capability %d", cap);
                 }
         }
-        if (cap_set_proc(c) < 0)
+        if (cap_set_proc(c) < 0) {
+                int missing = errno == EPERM ? first_unheld(caps_mask(caps, OCI_CAP_PERMITTED) |
+                                                            caps_mask(caps, OCI_CAP_EFFECTIVE), last) : -1;
+                if (missing >= 0) {
+                        _cleanup_free_ char *name = cap_display_name(missing);
+                        return berr_set(err, EPERM, "%s is asked for but this runtime does not hold it", name);
+                }
                 return berr_sys(err, "set the effective, permitted and inheritable capabilities");
+        }
         return set_ambient(caps_mask(caps, OCI_CAP_AMBIENT), last, err);
 }

@@ -64,11 +64,17 @@ const struct oci_device_rule *cgroup_default_device_rules(size_t *ret_n)
 
 int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err)
 {
-        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 
         if (fd < 0)
                 return berr_sys(err, "open '%s'", file);
-        log_debug("cgroup: write '%s' to '%s'", value, file);
+        if (log_get_level() <= LOG_LEVEL_DEBUG) {
+                /* the full path: this trace is what the unit tests compare against */
+                char proc[64], dir[PATH_MAX];
+                ssize_t n = readlink(path_fd_proc(dirfd, proc, sizeof(proc)), dir, sizeof(dir) - 1);
+                dir[n > 0 ? n : 0] = 0;
+                log_debug("cgroup: write '%s' to '%s/%s'", value, dir, file);
+        }
         /* One write(2): the kernel parses each write as one request. */
         if (write(fd, value, strlen(value)) < 0)
                 return berr_sys(err, "write '%s' to '%s'", value, file);
@@ -459,6 +465,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
         cg->mode = mode;
         cg->mountpoint = xstrdup(mp);
         cg->ops = mode == CGROUP_MODE_V2 ? &cgroup_v2_ops : &cgroup_v1_ops;
+        cg->min_created = cgroups_path && *cgroups_path ? 0 : 2;
         for (size_t i = 0; i < n_lines; i++) {
                 struct cgroup_hierarchy h = {};
 
@@ -675,6 +682,8 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
                 closep(&fd);
                 fd = TAKE_FD(child);
         }
+        if (h->created < cg->min_created && cg->min_created <= n)
+                h->created = cg->min_created;
         return 0;
 }
 
@@ -873,14 +882,14 @@ int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err)
         return r;
 }
 
-static int rmdir_retry(int dirfd, const char *name, struct berr **err)
+static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **err)
 {
         struct timespec ts = { 0, 1000000 };
 
         for (int i = 0;; i++) {
                 if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
                         return 0;
-                if (errno != EBUSY || i >= RMDIR_ATTEMPTS)
+                if (errno != EBUSY || i >= attempts)
                         return berr_sys(err, "rmdir cgroup '%s'", name);
                 (void) nanosleep(&ts, NULL);
                 if (ts.tv_nsec < 32000000)
@@ -916,7 +925,7 @@ static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
                 r = rmdir_children(sub, depth + 1, err);
                 if (r < 0)
                         return r;
-                r = rmdir_retry(dirfd, de->d_name, err);
+                r = rmdir_retry(dirfd, de->d_name, RMDIR_ATTEMPTS, err);
                 if (r < 0)
                         return r;
         }
@@ -928,6 +937,7 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
         _cleanup_free_ char *path = xstrdup(h->path);
         _cleanup_close_ int fd = -1;
+        unsigned levels;
         int r;
 
         fd = cgroup_open_hierarchy_dir(cg, h, NULL);
@@ -938,7 +948,9 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                 closep(&fd);
         }
         /* The container's own directory, then the parents that cgroup_create() made, while empty. */
-        for (unsigned i = 0; i < (h->created ? h->created : 1); i++) {
+        /* not created by this object (a delete without saved state): the default parent is still ours */
+        levels = h->created ? h->created : cg->min_created ? cg->min_created : 1;
+        for (unsigned i = 0; i < levels; i++) {
                 _cleanup_close_ int parent = -1;
                 char *slash = strrchr(path, '/');
                 _cleanup_free_ char *parent_path = NULL;
@@ -952,7 +964,8 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                                 return 0;
                         return berr_sys(err, "open cgroup '%s'", parent_path);
                 }
-                r = rmdir_retry(parent, slash + 1, i == 0 ? err : NULL);
+                /* A parent shared with other containers is busy for good: try it once. */
+                r = rmdir_retry(parent, slash + 1, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
                 if (r < 0) {
                         if (i == 0)
                                 return berr_wrap(err, "remove cgroup '%s'", h->path);
