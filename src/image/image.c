@@ -974,3 +974,23 @@ uint64_t image_shared_layers_size(struct store *s)
                 return 0;
         return (uint64_t) sqlite3_column_int64(st, 0);
 }
+
+int image_hold(struct store *s, const char *id, const char *holder, struct berr **err)
+{
+        int r = exec_args(s, "INSERT OR IGNORE INTO image_holds (image_id, holder) VALUES (?, ?)", err, id, holder, NULL);
+
+        if (r < 0 && berr_code(err ? *err : NULL) == EEXIST) {
+                /* The foreign key failed: no such image. */
+                berr_free(*err);
+                *err = NULL;
+                return berr_set(err, ENOENT, "No such image: %s", id);
+        }
+        return r < 0 ? r : 0;
+}
+
+int image_release(struct store *s, const char *id, const char *holder, struct berr **err)
+{
+        int r = exec_args(s, "DELETE FROM image_holds WHERE image_id = ? AND holder = ?", err, id, holder, NULL);
+
+        return r < 0 ? r : 0;
+}

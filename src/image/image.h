@@ -153,3 +153,9 @@ int busybox_image_create(struct store *s, const char *busybox_path, const char *
 int image_inspect_json(struct store *s, const char *id, struct json_object **ret, struct berr **err);
 /* Bytes of the layers used by more than one image, each counted once (system df). */
 uint64_t image_shared_layers_size(struct store *s);
+
+/* Records that holder (a container ID) uses the image, so rmi and prune keep it; idempotent.
+ * ENOENT when the image does not exist. */
+int image_hold(struct store *s, const char *id, const char *holder, struct berr **err);
+/* Drops the hold; absent is fine. */
+int image_release(struct store *s, const char *id, const char *holder, struct berr **err);

@@ -190,6 +190,35 @@ TEST(image_records_tags_and_refcounts) {
         image_remove_result_clear(&res);
 }
 
+TEST(image_holds_keep_an_image) {
+        _cleanup_(store_closep) struct store *s = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        char cfg[DIGEST_STRING_MAX];
+        char *tags[] = { (char *) "docker.io/library/held:1", NULL };
+        struct image_add a = { .config_digest = cfg, .tags = tags };
+        struct image_remove_result res = { 0 };
+
+        ASSERT_OK(store_open("root", NULL, &s, NULL));
+        ASSERT_OK(store_blob_put(s, "{}", 2, NULL, cfg, NULL));
+        ASSERT_OK(image_add(s, &a, NULL));
+        ASSERT_OK(image_hold(s, cfg, "container-1", NULL));
+        ASSERT_OK(image_hold(s, cfg, "container-1", NULL));
+        ASSERT_EQ(image_hold(s, HELLO_SHA256, "container-1", &err), -ENOENT);
+        err = berr_free(err);
+        ASSERT_EQ(image_remove(s, cfg, NULL, false, &res, &err), -EBUSY);
+        ASSERT_ERR_CONTAINS(err, "container-1");
+        err = berr_free(err);
+        ASSERT_OK(image_remove(s, cfg, NULL, true, &res, NULL));
+        ASSERT_EQ(strv_length(res.untagged), 1);
+        ASSERT_TRUE(res.deleted == NULL); /* forced: untagged, kept for the container */
+        image_remove_result_clear(&res);
+        ASSERT_OK(image_release(s, cfg, "container-1", NULL));
+        ASSERT_OK(image_prune(s, false, &res, NULL, NULL));
+        ASSERT_EQ(strv_length(res.deleted), 1);
+        ASSERT_FALSE(store_blob_exists(s, cfg));
+        image_remove_result_clear(&res);
+}
+
 TEST(image_add_refuses_missing_blobs) {
         _cleanup_(store_closep) struct store *s = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
