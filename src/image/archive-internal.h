@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image/archive.h"
 #include "image/store.h"
 #include "lib/digest.h"
 
@@ -32,6 +33,7 @@ struct arc {
         size_t n;
         size_t memory;
         char **created_blobs; /* digests this load added to the store */
+        const struct image_progress *progress; /* borrowed, may be NULL */
 };
 
 int arc_read_tar(struct store *s, int fd, struct arc *a, struct berr **err);

@@ -132,9 +132,15 @@ static int arc_fill(struct store *s, struct arc *a, struct arc_file *f, int64_t 
                         f->len += (size_t) n;
                         digester_update(h, buf, (size_t) n);
                 } else {
+                        uint64_t before = blob_writer_size(f->w);
+
                         r = blob_writer_write(f->w, buf, (size_t) n, err);
                         if (r < 0)
                                 return r;
+                        if (a->progress && a->progress->file &&
+                            before / IMAGE_PROGRESS_STEP != blob_writer_size(f->w) / IMAGE_PROGRESS_STEP)
+                                a->progress->file(a->progress->userdata, f->name, blob_writer_size(f->w),
+                                                  size_hint > 0 ? (uint64_t) size_hint : 0);
                 }
         }
         if (small) {
@@ -149,6 +155,8 @@ static int arc_fill(struct store *s, struct arc *a, struct arc_file *f, int64_t 
         if (r < 0)
                 return r;
         f->size = blob_writer_size(f->w);
+        if (a->progress && a->progress->file)
+                a->progress->file(a->progress->userdata, f->name, f->size, f->size);
         memcpy(f->digest, blob_writer_digest(f->w), DIGEST_STRING_MAX);
         return 0;
 }
@@ -569,9 +577,10 @@ fail:
         return r;
 }
 
-int image_load(struct store *s, int fd, struct image_load_result *res, struct berr **err)
+int image_load(struct store *s, int fd, const struct image_progress *progress, struct image_load_result *res,
+               struct berr **err)
 {
-        struct arc a = { 0 };
+        struct arc a = { .progress = progress };
         struct stat st;
         int r;
 

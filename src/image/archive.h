@@ -31,9 +31,19 @@ struct image_load_result {
 };
 void image_load_result_clear(struct image_load_result *r);
 
+/* Reports reading progress of the large files (layers) of an archive. */
+struct image_progress {
+        /* done bytes of total (0 when unknown) of the file name; called at most every
+         * IMAGE_PROGRESS_STEP bytes and once at the end of each file. */
+        void (*file)(void *userdata, const char *name, uint64_t done, uint64_t total);
+        void *userdata;
+};
+#define IMAGE_PROGRESS_STEP (4U << 20)
+
 /* Loads every image of the archive read from fd (a tar, possibly compressed) or of the directory
  * fd refers to. All or nothing: on failure no blob or record of it stays in the store. */
-int image_load(struct store *s, int fd, struct image_load_result *res, struct berr **err);
+int image_load(struct store *s, int fd, const struct image_progress *progress, struct image_load_result *res,
+               struct berr **err);
 
 /* Writes the images (IDs, each with the tags to record: tags[i] is a NULL-terminated strv of
  * normalised tags or NULL) as a docker-archive tar to fd. */
