@@ -937,6 +937,7 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
         _cleanup_free_ char *path = xstrdup(h->path);
         _cleanup_close_ int fd = -1;
+        unsigned levels;
         int r;
 
         fd = cgroup_open_hierarchy_dir(cg, h, NULL);
@@ -947,7 +948,9 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                 closep(&fd);
         }
         /* The container's own directory, then the parents that cgroup_create() made, while empty. */
-        for (unsigned i = 0; i < (h->created ? h->created : 1); i++) {
+        /* not created by this object (a delete without saved state): the default parent is still ours */
+        levels = h->created ? h->created : cg->min_created ? cg->min_created : 1;
+        for (unsigned i = 0; i < levels; i++) {
                 _cleanup_close_ int parent = -1;
                 char *slash = strrchr(path, '/');
                 _cleanup_free_ char *parent_path = NULL;

@@ -121,37 +121,57 @@ static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping
 
 /*
  * A user namespace carrying the mount's idmapping, for MOUNT_ATTR_IDMAP:
- *   1. clone a child straight into a new user namespace; it blocks reading a pipe;
+ *   1. clone a child straight into a new user namespace; it reports its pid as /proc sees it
+ *      (readlink /proc/self: we may be in a new pid namespace with the host's /proc still mounted,
+ *      so the pid clone() returns may name another process there), then blocks reading a pipe;
  *   2. write its uid_map and gid_map from here (we are privileged over its parent namespace);
  *   3. open /proc/<child>/ns/user, then close the pipe so the child exits, and reap it.
  */
 static int idmap_userns_open(const struct oci_id_mapping *u, size_t nu, const struct oci_id_mapping *g, size_t ng,
                              struct berr **err)
 {
-        _cleanup_close_ int rd = -1, wr = -1, nsfd = -1;
+        _cleanup_close_ int rd = -1, wr = -1, nsfd = -1, rep_rd = -1, rep_wr = -1;
         _cleanup_free_ char *ns = NULL;
-        int p[2], r = 0;
+        char buf[32] = {};
+        int p[2], q[2], r = 0, procpid = 0;
         pid_t pid;
+        ssize_t n;
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return berr_sys(err, "pipe");
         rd = p[0];
         wr = p[1];
+        if (pipe2(q, O_CLOEXEC) < 0)
+                return berr_sys(err, "pipe");
+        rep_rd = q[0];
+        rep_wr = q[1];
         pid = (pid_t) syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid < 0)
                 return berr_sys(err, "clone into a new user namespace for the idmapping");
         if (pid == 0) {
-                char c;
+                char c, self[32] = {};
+                ssize_t k = readlink("/proc/self", self, sizeof(self) - 1);
+
                 (void) close(p[1]);
+                if (k <= 0 || write(q[1], self, (size_t) k) != k)
+                        _exit(1);
+                (void) close(q[1]);
                 while (read(p[0], &c, 1) < 0 && errno == EINTR)
                         ;
                 _exit(0);
         }
-        r = write_id_map(pid, "uid_map", u, nu, err);
+        rep_wr = safe_close(rep_wr);
+        do
+                n = read(rep_rd, buf, sizeof(buf) - 1);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0 || parse_int(buf, &procpid) < 0 || procpid <= 0)
+                r = berr_set(err, EIO, "idmapping helper did not report its pid");
         if (r >= 0)
-                r = write_id_map(pid, "gid_map", g, ng, err);
+                r = write_id_map(procpid, "uid_map", u, nu, err);
+        if (r >= 0)
+                r = write_id_map(procpid, "gid_map", g, ng, err);
         if (r >= 0) {
-                ns = xasprintf("/proc/%d/ns/user", (int) pid);
+                ns = xasprintf("/proc/%d/ns/user", procpid);
                 nsfd = open(ns, O_RDONLY | O_CLOEXEC);
                 if (nsfd < 0)
                         r = berr_sys(err, "open '%s'", ns);
