@@ -62,12 +62,13 @@ struct load_image {
         /* Filled by load_image_check(): */
         char **diff_ids;               /* owned strv */
         uint64_t *sizes;               /* owned, uncompressed sizes */
+        bool *deferred;                /* owned: diff_id checked by the unpack (saves a decompression) */
         char *created;                 /* owned */
 };
 void load_image_clear(struct load_image *li);
 
 /* Checks everything (config, diff_ids, digests) before anything is committed. */
-int load_image_check(struct load_image *li, struct berr **err);
+int load_image_check(struct store *s, struct load_image *li, struct berr **err);
 /* Commits the blobs and records the image. */
 int load_image_commit(struct store *s, struct arc *a, struct load_image *li, char **ret_id, struct berr **err);
 

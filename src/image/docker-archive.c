@@ -146,7 +146,7 @@ int load_images(struct store *s, struct arc *a, struct load_image *lis, size_t n
         int r;
 
         for (size_t i = 0; i < n; i++) {
-                r = load_image_check(&lis[i], err);
+                r = load_image_check(s, &lis[i], err);
                 if (r < 0)
                         return r;
         }
