@@ -143,7 +143,7 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                         } else if (print_format(json_object_array_get_idx(all, i), format) != 0)
                                 return EXIT_FAILED;
         } else {
-                _cleanup_free_ char *j = json_dump(all, true);
+                _cleanup_free_ char *j = format_json_indent(all);
                 puts(j);
         }
         return status;

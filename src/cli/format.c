@@ -264,3 +264,56 @@ void formatter_flush(struct formatter *f, FILE *out)
         }
         f->lines = strv_free(f->lines);
 }
+
+static void json_indent(struct json_object *o, int depth, char **out)
+{
+        enum json_type t = json_object_get_type(o);
+        char pad[256];
+        int n = depth * 4 + 4 < (int) sizeof(pad) - 1 ? depth * 4 + 4 : (int) sizeof(pad) - 1;
+
+        memset(pad, ' ', (size_t) n);
+        pad[n] = 0;
+        if (t == json_type_array) {
+                size_t len = json_object_array_length(o);
+                if (len == 0) {
+                        append(out, "[]");
+                        return;
+                }
+                append(out, "[\n");
+                for (size_t i = 0; i < len; i++) {
+                        append(out, pad);
+                        json_indent(json_object_array_get_idx(o, i), depth + 1, out);
+                        append(out, i + 1 < len ? ",\n" : "\n");
+                }
+                pad[n - 4 > 0 ? n - 4 : 0] = 0;
+                append(out, pad);
+                append(out, "]");
+        } else if (t == json_type_object) {
+                size_t len = (size_t) json_object_object_length(o), i = 0;
+                if (len == 0) {
+                        append(out, "{}");
+                        return;
+                }
+                append(out, "{\n");
+                json_object_object_foreach(o, key, val) {
+                        _cleanup_json_ struct json_object *k = json_object_new_string(key);
+                        append(out, pad);
+                        append(out, json_object_to_json_string_ext(k, JSON_C_TO_STRING_NOSLASHESCAPE));
+                        append(out, ": ");
+                        json_indent(val, depth + 1, out);
+                        append(out, ++i < len ? ",\n" : "\n");
+                }
+                pad[n - 4 > 0 ? n - 4 : 0] = 0;
+                append(out, pad);
+                append(out, "}");
+        } else
+                append(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+char *format_json_indent(struct json_object *o)
+{
+        char *out = xstrdup("");
+
+        json_indent(o, 0, &out);
+        return out;
+}
