@@ -14,22 +14,34 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-enum { F_REPOSITORY, F_TAG, F_DIGEST, F_ID, F_CREATED_SINCE, F_CREATED_AT, F_SIZE, F_CONTAINERS, F_SHARED, F_UNIQUE,
-       F_VIRTUAL, _F_MAX };
+enum {
+        F_REPOSITORY,
+        F_TAG,
+        F_DIGEST,
+        F_ID,
+        F_CREATED_SINCE,
+        F_CREATED_AT,
+        F_SIZE,
+        F_CONTAINERS,
+        F_SHARED,
+        F_UNIQUE,
+        F_VIRTUAL,
+        _F_MAX
+};
 
 static const struct fmt_field fields[] = {
-        [F_REPOSITORY] = { "Repository", "REPOSITORY" },
-        [F_TAG] = { "Tag", "TAG" },
-        [F_DIGEST] = { "Digest", "DIGEST" },
-        [F_ID] = { "ID", "IMAGE ID" },
-        [F_CREATED_SINCE] = { "CreatedSince", "CREATED" },
-        [F_CREATED_AT] = { "CreatedAt", "CREATED AT" },
-        [F_SIZE] = { "Size", "SIZE" },
-        [F_CONTAINERS] = { "Containers", "CONTAINERS" },
-        [F_SHARED] = { "SharedSize", "SHARED SIZE" },
-        [F_UNIQUE] = { "UniqueSize", "UNIQUE SIZE" },
-        [F_VIRTUAL] = { "VirtualSize", "SIZE" },
-        [_F_MAX] = { NULL, NULL },
+        [F_REPOSITORY] = {"Repository", "REPOSITORY"},
+        [F_TAG] = {"Tag", "TAG"},
+        [F_DIGEST] = {"Digest", "DIGEST"},
+        [F_ID] = {"ID", "IMAGE ID"},
+        [F_CREATED_SINCE] = {"CreatedSince", "CREATED"},
+        [F_CREATED_AT] = {"CreatedAt", "CREATED AT"},
+        [F_SIZE] = {"Size", "SIZE"},
+        [F_CONTAINERS] = {"Containers", "CONTAINERS"},
+        [F_SHARED] = {"SharedSize", "SHARED SIZE"},
+        [F_UNIQUE] = {"UniqueSize", "UNIQUE SIZE"},
+        [F_VIRTUAL] = {"VirtualSize", "SIZE"},
+        [_F_MAX] = {NULL, NULL},
 };
 
 static void help(void)
@@ -80,11 +92,10 @@ static bool matches(const char *filter, const char *repo, const char *tag)
         return streq(wn, hn) && (!want->tag || streq(want->tag, have->tag));
 }
 
-static void add_row(struct formatter *f, const struct image_info *im, const char *repo, const char *tag,
-                    bool no_trunc)
+static void add_row(struct formatter *f, const struct image_info *im, const char *repo, const char *tag, bool no_trunc)
 {
         char id[16], since[64], at[64], size[32];
-        const char *v[_F_MAX] = { 0 };
+        const char *v[_F_MAX] = {0};
 
         v[F_REPOSITORY] = repo;
         v[F_TAG] = tag;
@@ -92,7 +103,7 @@ static void add_row(struct formatter *f, const struct image_info *im, const char
         v[F_ID] = no_trunc ? im->id : format_short_id(im->id, id);
         v[F_CREATED_SINCE] = format_since(im->created_secs, since, sizeof(since));
         v[F_CREATED_AT] = format_time_utc(im->created_secs, at, sizeof(at));
-        v[F_SIZE] = v[F_VIRTUAL] = format_size((double) im->size, size, sizeof(size));
+        v[F_SIZE] = v[F_VIRTUAL] = format_size((double)im->size, size, sizeof(size));
         v[F_CONTAINERS] = "N/A";
         v[F_SHARED] = v[F_UNIQUE] = "N/A";
         formatter_add(f, v, NULL);
@@ -101,10 +112,10 @@ static void add_row(struct formatter *f, const struct image_info *im, const char
 int cmd_images(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "all", no_argument, NULL, 'a' },        { "digests", no_argument, NULL, 'd' },
-                { "format", required_argument, NULL, 'f' }, { "no-trunc", no_argument, NULL, 'n' },
-                { "quiet", no_argument, NULL, 'q' },      { "help", no_argument, NULL, 'h' },
-                { "filter", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
+                {"all", no_argument, NULL, 'a'},          {"digests", no_argument, NULL, 'd'},
+                {"format", required_argument, NULL, 'f'}, {"no-trunc", no_argument, NULL, 'n'},
+                {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+                {"filter", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(formatter_freep) struct formatter *f = NULL;
@@ -147,10 +158,11 @@ int cmd_images(struct cli *cli, int argc, char **argv)
                 return cli_usage_error("images", "\"images\" requires at most 1 argument.");
         if (quiet && !format)
                 format = "{{.ID}}";
-        if (formatter_new(format,
-                          digests ? "table {{.Repository}}\\t{{.Tag}}\\t{{.Digest}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}"
-                                  : "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
-                          fields, &f, &err) < 0)
+        if (formatter_new(
+                    format,
+                    digests ? "table {{.Repository}}\\t{{.Tag}}\\t{{.Digest}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}"
+                            : "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
+                    fields, &f, &err) < 0)
                 return cli_error(err);
         s = cli_store(cli);
         if (!s)
@@ -189,17 +201,17 @@ static int cmd_image_ls(struct cli *cli, int argc, char **argv)
 int cmd_image(struct cli *cli, int argc, char **argv)
 {
         static const struct cli_command sub[] = {
-                { "history", cmd_history, "Show the history of an image" },
-                { "import", cmd_import, "Import the contents from a tarball to create a filesystem image" },
-                { "inspect", cmd_image_inspect, "Display detailed information on one or more images" },
-                { "list", cmd_image_ls, "List images" },
-                { "load", cmd_load, "Load an image from a tar archive or STDIN" },
-                { "ls", cmd_image_ls, "List images" },
-                { "prune", cmd_image_prune, "Remove unused images" },
-                { "rm", cmd_rmi, "Remove one or more images" },
-                { "save", cmd_save, "Save one or more images to a tar archive" },
-                { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
-                { NULL, NULL, NULL },
+                {"history", cmd_history, "Show the history of an image"},
+                {"import", cmd_import, "Import the contents from a tarball to create a filesystem image"},
+                {"inspect", cmd_image_inspect, "Display detailed information on one or more images"},
+                {"list", cmd_image_ls, "List images"},
+                {"load", cmd_load, "Load an image from a tar archive or STDIN"},
+                {"ls", cmd_image_ls, "List images"},
+                {"prune", cmd_image_prune, "Remove unused images"},
+                {"rm", cmd_rmi, "Remove one or more images"},
+                {"save", cmd_save, "Save one or more images to a tar archive"},
+                {"tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+                {NULL, NULL, NULL},
         };
 
         return cli_dispatch(cli, "image", sub, argc - 1, argv + 1);

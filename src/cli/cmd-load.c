@@ -20,16 +20,18 @@ static void on_file(void *userdata, const char *name, uint64_t done, uint64_t to
 int cmd_load(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "input", required_argument, NULL, 'i' }, { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },        { "platform", required_argument, NULL, 'P' },
-                { NULL, 0, NULL, 0 },
+                {"input", required_argument, NULL, 'i'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},
+                {"platform", required_argument, NULL, 'P'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_close_ int fd = -1;
-        struct image_load_result res = { 0 };
+        struct image_load_result res = {0};
         const char *input = NULL;
         struct progress bar;
-        struct image_progress prog = { .file = on_file, .userdata = &bar };
+        struct image_progress prog = {.file = on_file, .userdata = &bar};
         bool quiet = false;
         struct store *s;
         int c, r;
@@ -46,7 +48,8 @@ int cmd_load(struct cli *cli, int argc, char **argv)
                         break; /* the host's platform is selected */
                 case 'h':
                         puts("Usage:  berth load [OPTIONS]\n\nLoad an image from a tar archive or STDIN\n\nOptions:\n"
-                             "  -i, --input string   Read from tar archive file (or an OCI layout directory), instead of STDIN\n"
+                             "  -i, --input string   Read from tar archive file (or an OCI layout directory), instead "
+                             "of STDIN\n"
                              "  -q, --quiet          Suppress the load output");
                         return 0;
                 default:

@@ -25,8 +25,8 @@ struct fmt_field {
 struct formatter;
 
 /* format: what the user gave (NULL or "" or "table": default_table). fields: NULL-name-terminated. */
-int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields,
-                  struct formatter **ret, struct berr **err);
+int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields, struct formatter **ret,
+                  struct berr **err);
 struct formatter *formatter_free(struct formatter *f);
 static inline void formatter_freep(struct formatter **p)
 {

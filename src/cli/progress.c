@@ -22,15 +22,15 @@ void progress_update(struct progress *p, const char *label, uint64_t done, uint6
         if (!p->enabled)
                 return;
         if (total > 0)
-                fill = (size_t) (done >= total ? PROGRESS_BAR_WIDTH : done * PROGRESS_BAR_WIDTH / total);
+                fill = (size_t)(done >= total ? PROGRESS_BAR_WIDTH : done * PROGRESS_BAR_WIDTH / total);
         for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
                 bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
         bar[PROGRESS_BAR_WIDTH] = 0;
         if (total > 0)
-                fprintf(p->out, "\r%s [%s]  %s/%s", label, bar, format_size((double) done, a, sizeof(a)),
-                        format_size((double) total, b, sizeof(b)));
+                fprintf(p->out, "\r%s [%s]  %s/%s", label, bar, format_size((double)done, a, sizeof(a)),
+                        format_size((double)total, b, sizeof(b)));
         else
-                fprintf(p->out, "\r%s  %s", label, format_size((double) done, a, sizeof(a)));
+                fprintf(p->out, "\r%s  %s", label, format_size((double)done, a, sizeof(a)));
         p->open = true;
         if (total > 0 && done >= total) {
                 fputc('\n', p->out);

@@ -16,13 +16,13 @@ struct berr;
 struct store;
 
 /* Limits for archives from outside. */
-#define ARCHIVE_MAX_ENTRIES 16384
-#define ARCHIVE_NAME_MAX 4096
-#define ARCHIVE_SMALL_FILE_MAX (1U << 20) /* files kept in memory (JSON documents) */
-#define ARCHIVE_MEMORY_MAX (64U << 20)    /* all such files together */
-#define ARCHIVE_MAX_IMAGES 1024
+#define ARCHIVE_MAX_ENTRIES    16384
+#define ARCHIVE_NAME_MAX       4096
+#define ARCHIVE_SMALL_FILE_MAX (1U << 20)  /* files kept in memory (JSON documents) */
+#define ARCHIVE_MEMORY_MAX     (64U << 20) /* all such files together */
+#define ARCHIVE_MAX_IMAGES     1024
 #define ARCHIVE_LINK_DEPTH_MAX 8
-#define ARCHIVE_JSON_MAX (8U << 20)
+#define ARCHIVE_JSON_MAX       (8U << 20)
 
 struct image_load_result {
         char **loaded; /* "Loaded image: NAME" names (familiar) and "Loaded image ID: ID" IDs, in order */

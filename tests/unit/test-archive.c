@@ -64,17 +64,18 @@ static char *list_blobs(const char *root)
         return strv_join(v, ",");
 }
 
-TEST(import_save_load_round_trip) {
+TEST(import_save_load_round_trip)
+{
         _cleanup_(store_closep) struct store *a = NULL, *b = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_free_ char *id = NULL, *id2 = NULL, *la = NULL, *lb = NULL;
         _cleanup_close_ int in = -1, out = -1, back = -1;
-        char *tags[] = { (char *) "docker.io/library/rt:1", NULL };
-        char *changes[] = { (char *) "CMD [\"/bin/true\"]", (char *) "ENV X=1", NULL };
-        struct image_import_opts o = { .changes = changes, .tags = tags, .source = "rootfs.tar" };
-        struct image_load_result res = { 0 };
-        char *ids[2] = { NULL, NULL };
-        char **save_tags[2] = { tags, NULL };
+        char *tags[] = {(char *)"docker.io/library/rt:1", NULL};
+        char *changes[] = {(char *)"CMD [\"/bin/true\"]", (char *)"ENV X=1", NULL};
+        struct image_import_opts o = {.changes = changes, .tags = tags, .source = "rootfs.tar"};
+        struct image_load_result res = {0};
+        char *ids[2] = {NULL, NULL};
+        char **save_tags[2] = {tags, NULL};
 
         if (geteuid() != 0)
                 SKIP("unpacking root-owned layers needs root");
@@ -98,25 +99,26 @@ TEST(import_save_load_round_trip) {
         image_load_result_clear(&res);
 }
 
-TEST(load_refuses_mismatched_layer_and_keeps_store_clean) {
+TEST(load_refuses_mismatched_layer_and_keeps_store_clean)
+{
         _cleanup_(store_closep) struct store *s = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_free_ char *blobs = NULL;
         _cleanup_close_ int fd = -1;
-        struct image_load_result res = { 0 };
+        struct image_load_result res = {0};
         struct archive *a = archive_write_new();
         struct archive_entry *e = archive_entry_new();
         static const char manifest[] = "[{\"Config\":\"c.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l.tar\"]}]";
         static const char config[] = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":"
                                      "[\"sha256:0000000000000000000000000000000000000000000000000000000000000000\"]}}";
-        static const char layer[1024] = { 0 };
+        static const char layer[1024] = {0};
         const struct {
                 const char *name;
                 const void *data;
                 size_t len;
-        } files[] = { { "manifest.json", manifest, sizeof(manifest) - 1 },
-                      { "c.json", config, sizeof(config) - 1 },
-                      { "l.tar", layer, sizeof(layer) } };
+        } files[] = {{"manifest.json", manifest, sizeof(manifest) - 1},
+                     {"c.json", config, sizeof(config) - 1},
+                     {"l.tar", layer, sizeof(layer)}};
 
         archive_write_set_format_pax_restricted(a);
         ASSERT_TRUE(archive_write_open_filename(a, "bad.tar") == ARCHIVE_OK);
@@ -125,7 +127,7 @@ TEST(load_refuses_mismatched_layer_and_keeps_store_clean) {
                 archive_entry_set_pathname(e, files[i].name);
                 archive_entry_set_filetype(e, AE_IFREG);
                 archive_entry_set_perm(e, 0644);
-                archive_entry_set_size(e, (la_int64_t) files[i].len);
+                archive_entry_set_size(e, (la_int64_t)files[i].len);
                 archive_write_header(a, e);
                 archive_write_data(a, files[i].data, files[i].len);
         }
