@@ -62,6 +62,11 @@ TEST(ref_normalise)
         check_norm("127.0.0.1:5000/a", "127.0.0.1:5000/a:latest", "127.0.0.1:5000/a:latest");
         check_norm("Foo/bar", "Foo/bar:latest", "Foo/bar:latest"); /* uppercase first part is a domain */
         check_norm("a__b/c.d-e---f", "docker.io/a__b/c.d-e---f:latest", "a__b/c.d-e---f:latest");
+        check_norm("LOCALDOMAIN/debian", "LOCALDOMAIN/debian:latest", "LOCALDOMAIN/debian:latest");
+        check_norm("192.168.0.1", "docker.io/library/192.168.0.1:latest", "192.168.0.1:latest");
+        check_norm("192.168.0.1:80", "docker.io/library/192.168.0.1:80", "192.168.0.1:80");
+        check_norm("192.168.0.1:8/debian", "192.168.0.1:8/debian:latest", "192.168.0.1:8/debian:latest");
+        check_norm("[fc00::1]:5000/docker", "[fc00::1]:5000/docker:latest", "[fc00::1]:5000/docker:latest");
         check_norm("busybox:TaG_9", "docker.io/library/busybox:TaG_9", "busybox:TaG_9");
 }
 
@@ -128,6 +133,14 @@ TEST(ref_invalid)
         check_bad("[::1/app", "invalid reference format");
         check_bad("[zz::1]:5000/app", "invalid reference format");
         check_bad("host:port/app", "invalid reference format");
+        check_bad("https://github.com/docker/docker", "invalid reference format");
+        check_bad("-docker.io/docker/docker", "invalid reference format");
+        check_bad("docker.io/docker///docker", "invalid reference format");
+        check_bad("[fc00::1]", "invalid reference format");
+        check_bad("[fc00::1]:5000", "invalid reference format");
+        check_bad("fc00::1:5000/debian", "invalid reference format");
+        check_bad("[fe80::1%eth0]:5000/debian", "invalid reference format");
+        check_bad("[2001:db8:3:4::192.0.2.33]:5000/debian", "invalid reference format");
         check_bad("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "64-byte hexadecimal");
         memset(longname, 'a', sizeof(longname) - 1);
         longname[sizeof(longname) - 1] = 0;
