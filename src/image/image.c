@@ -662,9 +662,10 @@ static int remove_locked(struct store *s, const char *id, const char *by_tag, bo
         held = holders_of(s, id, &holder, err);
         if (held < 0)
                 return held;
-        if (by_tag && !force) {
-                /* Untag; the image goes with its last tag unless a container holds it. */
-                if (strv_length(info->tags) <= 1 && held > 0) {
+        if (by_tag) {
+                /* Untag; the image goes with its last tag unless a container holds it (then, without
+                 * force, the tag stays too, as docker does). */
+                if (!force && strv_length(info->tags) <= 1 && held > 0) {
                         _cleanup_free_ char *fam = image_ref_familiarize(by_tag);
                         return berr_set(err, EBUSY,
                                         "conflict: unable to remove repository reference \"%s\" (must force) - "
@@ -675,7 +676,7 @@ static int remove_locked(struct store *s, const char *id, const char *by_tag, bo
                 if (r < 0)
                         return r;
                 strv_push(&res->untagged, by_tag);
-                if (strv_length(info->tags) > 1)
+                if (strv_length(info->tags) > 1 || held > 0)
                         return 0;
                 return delete_image(s, id, res, NULL, err);
         }

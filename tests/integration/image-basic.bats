@@ -175,3 +175,18 @@ load image-helpers
         run berth image nosuch
         [ "$status" -eq 125 ]
 }
+
+@test "rmi -f of one tag only untags it while others remain" {
+        berth busybox-image >/dev/null
+        berth tag busybox other/name:2
+        run berth rmi -f other/name:2
+        [ "$status" -eq 0 ]
+        [ "$output" = "Untagged: other/name:2" ]
+        run berth images --format '{{.Repository}}:{{.Tag}}'
+        [ "$output" = "busybox:latest" ]
+        run berth rmi -f busybox
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "Untagged: busybox:latest" ]
+        [[ "${lines[1]}" == "Deleted: sha256:"* ]]
+        assert_store_empty
+}
