@@ -18,7 +18,7 @@ struct store;
 /* Limits for archives from outside. */
 #define ARCHIVE_MAX_ENTRIES    16384
 #define ARCHIVE_NAME_MAX       4096
-#define ARCHIVE_SMALL_FILE_MAX (1U << 20)  /* files kept in memory (JSON documents) */
+#define ARCHIVE_SMALL_FILE_MAX (8U << 20) /* kept in memory: JSON documents up to CONFIG_MAX_BYTES */
 #define ARCHIVE_MEMORY_MAX     (64U << 20) /* all such files together */
 #define ARCHIVE_MAX_IMAGES     1024
 #define ARCHIVE_LINK_DEPTH_MAX 8

@@ -190,3 +190,28 @@ load image-helpers
         [[ "${lines[1]}" == "Deleted: sha256:"* ]]
         assert_store_empty
 }
+
+@test "images --filter: dangling, reference, label, before, since" {
+        berth busybox-image >/dev/null
+        mkdir -p "$TMP/rootfs/x"
+        tar -C "$TMP/rootfs" -cf "$TMP/r.tar" .
+        berth import -c 'LABEL team=core' "$TMP/r.tar" labelled:1 >/dev/null
+        berth import "$TMP/r.tar" >/dev/null
+        run berth images --filter dangling=true --format '{{.Repository}}'
+        [ "$output" = "<none>" ]
+        run berth images --filter 'reference=label*' --format '{{.Repository}}:{{.Tag}}'
+        [ "$output" = "labelled:1" ]
+        run berth images --filter 'reference=busybox:lat*' --format '{{.Repository}}'
+        [ "$output" = "busybox" ]
+        run berth images --filter label=team=core --format '{{.Repository}}'
+        [ "$output" = "labelled" ]
+        run berth images --filter label=team=other -q
+        [ -z "$output" ]
+        run berth images --filter since=busybox --filter dangling=false --format '{{.Repository}}'
+        [ "$output" = "labelled" ]
+        run berth images --filter before=labelled:1 --format '{{.Repository}}'
+        [ "$output" = "busybox" ]
+        run berth images --filter bogus=1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"invalid filter 'bogus=1'"* ]]
+}
