@@ -349,7 +349,7 @@ static void fill_existing(struct snapshot_store *s, const char *chain, const cha
         if (!ret)
                 return;
         *ret = (struct layer_digests){};
-        snprintf(ret->diff_id, sizeof(ret->diff_id), "%s", diff_id);
+        (void)snprintf(ret->diff_id, sizeof(ret->diff_id), "%s", diff_id); /* fits: a checked digest */
         if (snapshot_get_size(s, chain, &size, NULL) > 0)
                 ret->size = size;
 }
@@ -502,17 +502,17 @@ static int copy_layer(int src_dirfd, int dest_dirfd, bool unprivileged, struct b
                 struct layer_create_opts co = {.overlay_whiteouts = true, .clamp_mtime = -1};
                 struct berr *e = NULL;
 
-                data_r = safe_close(data_r);
+                data_r = safe_close(data_r); /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
                 if (layer_create_tar(src_dirfd, &co, data_w, NULL, &e) < 0) {
                         (void)write_all(err_w, berr_msg(e), strlen(berr_msg(e))); /* the parent reports it */
                         _exit(127);
                 }
                 _exit(0);
         }
-        data_w = safe_close(data_w);
-        err_w = safe_close(err_w);
+        data_w = safe_close(data_w); /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
+        err_w = safe_close(err_w);   /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
         r = layer_unpack(data_r, dest_dirfd, &uo, NULL, err);
-        data_r = safe_close(data_r); /* a writer still going gets EPIPE */
+        data_r = safe_close(data_r); /* NOLINT(clang-analyzer-deadcode.DeadStores): a writer still going gets EPIPE */
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return berr_sys(err, "wait for layer reader");
@@ -545,6 +545,8 @@ static int copy_stack(struct snapshot_store *s, const char *chain_id, const char
         r = get_chain(s, chain_id, &chain, err);
         if (r < 0)
                 return r;
+        if (!chain)
+                return 0;
         for (size_t i = strv_length(chain); i-- > 0;) { /* base layer first */
                 _cleanup_close_ int dfd = snapshot_open_diff(s, chain[i], err);
 
