@@ -882,14 +882,14 @@ int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err)
         return r;
 }
 
-static int rmdir_retry(int dirfd, const char *name, struct berr **err)
+static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **err)
 {
         struct timespec ts = { 0, 1000000 };
 
         for (int i = 0;; i++) {
                 if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
                         return 0;
-                if (errno != EBUSY || i >= RMDIR_ATTEMPTS)
+                if (errno != EBUSY || i >= attempts)
                         return berr_sys(err, "rmdir cgroup '%s'", name);
                 (void) nanosleep(&ts, NULL);
                 if (ts.tv_nsec < 32000000)
@@ -925,7 +925,7 @@ static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
                 r = rmdir_children(sub, depth + 1, err);
                 if (r < 0)
                         return r;
-                r = rmdir_retry(dirfd, de->d_name, err);
+                r = rmdir_retry(dirfd, de->d_name, RMDIR_ATTEMPTS, err);
                 if (r < 0)
                         return r;
         }
@@ -964,7 +964,8 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                                 return 0;
                         return berr_sys(err, "open cgroup '%s'", parent_path);
                 }
-                r = rmdir_retry(parent, slash + 1, i == 0 ? err : NULL);
+                /* A parent shared with other containers is busy for good: try it once. */
+                r = rmdir_retry(parent, slash + 1, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
                 if (r < 0) {
                         if (i == 0)
                                 return berr_wrap(err, "remove cgroup '%s'", h->path);
