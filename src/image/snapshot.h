@@ -41,8 +41,7 @@ static inline void snapshot_store_freep(struct snapshot_store **p)
 
 /* OCI chain ID: diff_id for a base layer (parent NULL), else sha256("<parent> <diff_id>").
  * EINVAL when an argument is not "sha256:<64 hex>". */
-int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret[LAYER_DIGEST_MAX],
-                      struct berr **err);
+int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret[LAYER_DIGEST_MAX], struct berr **err);
 
 /* 1 if the snapshot exists (whole), 0 if not; EINVAL for a malformed ID. */
 int snapshot_exists(struct snapshot_store *s, const char *chain_id, struct berr **err);
@@ -66,7 +65,7 @@ int snapshot_unpack(struct snapshot_store *s, const char *parent_chain_id, int b
                     const char *expected_digest, char ret_chain_id[LAYER_DIGEST_MAX], struct layer_digests *ret,
                     struct berr **err);
 
-/* Removes the snapshot's directory and short link. Missing is fine (returns 0). The caller
+/* Removes the snapshot's directory (also one left not whole) and short link. Missing is fine. The caller
  * (the store, from its reference counts) makes sure no image or container still uses it. */
 int snapshot_remove(struct snapshot_store *s, const char *chain_id, struct berr **err);
 
