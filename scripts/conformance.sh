@@ -180,6 +180,7 @@ run_one() {
         local dir tap=$out/$name/$st-$test.tap rc=0 nfail nok plan result
         mkdir -p "$out/$name"
         dir=$(mktemp -d "$scratch_parent/berth-conf-$test.XXXXXX")
+        chmod 755 "$dir" # users of a user namespace's mapping must reach the rootfs
         ln -s "$cache/rootfs-amd64.tar.gz" "$dir/rootfs-amd64.tar.gz"
         [ "$st" = upstream ] && ln -s "$upstream_bins/runtimetest" "$dir/runtimetest"
         local -a cmd=(env RUNTIME="$path" timeout --kill-after=10 "$timeout_s" "$prog")
