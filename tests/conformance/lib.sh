@@ -111,7 +111,7 @@ new_bundle() {
         local filter=${1:-.}
         [ $# -gt 0 ] && shift
         T_BUNDLES=$((T_BUNDLES + 1))
-        B=$WORK/bundle$T_BUNDLES
+        B=${WORK_BUNDLES:-$WORK}/bundle$T_BUNDLES
         ID=conf-$$-$T_BUNDLES
         mkdir -p "$B/rootfs"
         tar -xzf "$ROOTFS_TAR" -C "$B/rootfs"
