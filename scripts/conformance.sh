@@ -177,7 +177,7 @@ empty_file=$(mktemp "${TMPDIR:-/tmp}/berth-empty.XXXXXX")
 # result line "TEST\tRESULT\tNFAILED" to stdout.
 run_one() {
         local name=$1 path=$2 st=$3 test=$4 prog=$5
-        local dir tap=$out/$name/$st-$test.tap rc=0 nfail nok plan result
+        local dir tap=$out/$name/$st-$test.tap rc=0 nfail nok plan result t0=$SECONDS
         mkdir -p "$out/$name"
         dir=$(mktemp -d "$scratch_parent/berth-conf-$test.XXXXXX")
         chmod 755 "$dir" # users of a user namespace's mapping must reach the rootfs
@@ -213,7 +213,7 @@ run_one() {
         else
                 result=pass
         fi
-        printf '%s\t%s\t%s\n' "$test" "$result" "$nfail"
+        printf '%s\t%s\t%s\t%s\n' "$test" "$result" "$nfail" "$((SECONDS - t0))"
 }
 
 # The list of (suite, test, program) to run.
@@ -242,15 +242,15 @@ declare -A result nfailed failing
 for i in "${!names[@]}"; do
         name=${names[$i]}
         echo "== ${name} (${paths[$i]})"
-        printf '%-36s %-16s %s\n' test result failed-assertions
+        printf '%-36s %-16s %-18s %s\n' test result failed-assertions seconds
         failing[$name]=0
         for t in "${tests[@]}"; do
                 read -r st tn prog <<<"$t"
-                IFS=$'\t' read -r _ res nf < <(run_one "$name" "${paths[$i]}" "$st" "$tn" "$prog")
+                IFS=$'\t' read -r _ res nf secs < <(run_one "$name" "${paths[$i]}" "$st" "$tn" "$prog")
                 result[$name/$st-$tn]=$res
                 nfailed[$name/$st-$tn]=$nf
                 case "$res" in fail*) failing[$name]=$((failing[$name] + 1)) ;; esac
-                printf '%-36s %-16s %s\n' "$st/$tn" "$res" "$nf"
+                printf '%-36s %-16s %-18s %s\n' "$st/$tn" "$res" "$nf" "$secs"
         done
 done
 

@@ -157,11 +157,14 @@ create_ct() {
 # state_field ID FIELD: one field of `state ID`.
 state_field() { rt state "$1" 2>/dev/null | jq -r ".$2"; }
 
-# wait_status ID STATUS: waits up to 10 s for the container to reach STATUS.
+# wait_status ID STATUS: waits up to 10 s for the container to reach STATUS;
+# gives up at once when it stops while waiting for "running".
 wait_status() {
-        local i
-        for i in $(seq 100); do
-                [ "$(state_field "$1" status)" = "$2" ] && return 0
+        local end=$((SECONDS + 10)) st
+        while [ $SECONDS -lt $end ]; do
+                st=$(state_field "$1" status)
+                [ "$st" = "$2" ] && return 0
+                [ "$2" = running ] && [ "$st" = stopped ] && return 1
                 sleep 0.1
         done
         return 1
