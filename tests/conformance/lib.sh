@@ -51,14 +51,25 @@ expect_false() {
         if "$@" >/dev/null 2>&1; then notok "$desc" "command succeeded: $*"; else ok "$desc"; fi
 }
 
-# Called at exit: delete whatever the check left in its private --root, then
-# print the plan. A runtime that cannot delete its own containers fails here.
+# Called at exit: delete whatever the check left in its private --root, check
+# that no cgroup of its containers remains (and remove it), then print the
+# plan. A runtime that cannot delete its own containers fails here.
+CG_PARENT=berth-conformance-$$
 finish() {
-        local id
+        local id d left=""
         for id in $(rt list -q 2>/dev/null); do
                 rt delete --force "$id" >/dev/null 2>&1 ||
                         notok "cleanup: delete --force $id" "the runtime could not remove a container"
         done
+        for d in $(find /sys/fs/cgroup -maxdepth 6 -depth -type d \( -name "conf-$$-*" -o -name "$CG_PARENT" \) 2>/dev/null); do
+                case "$d" in */"$CG_PARENT") ;; *) left="$left $d" ;; esac
+                rmdir "$d" 2>/dev/null
+        done
+        if [ "$T_BUNDLES" -gt 0 ]; then
+                if [ -z "$left" ]; then ok "no cgroup of a deleted container is left behind"; else
+                        notok "no cgroup of a deleted container is left behind" "left:$left"
+                fi
+        fi
         echo "1..$T_N"
 }
 trap finish EXIT

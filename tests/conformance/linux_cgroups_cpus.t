@@ -2,7 +2,7 @@
 # linux.resources.cpu: shares, quota/period and cpuset.
 . "$(dirname "$0")/lib.sh"
 
-new_bundle '.linux.cgroupsPath = "berth-conformance/\($id)" | .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}' --arg id "conf-$$"
+new_bundle '.linux.cgroupsPath = "\($cg)/\($id)" | .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}' --arg id "conf-$$-cg" --arg cg "$CG_PARENT"
 args sleep 60
 create_ct
 expect "create exits 0" 0 "$RC" "$(diag_err)"

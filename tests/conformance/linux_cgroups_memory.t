@@ -2,7 +2,7 @@
 # linux.resources.memory: limit, reservation and swap reach the container's cgroup.
 . "$(dirname "$0")/lib.sh"
 
-new_bundle '.linux.cgroupsPath = "berth-conformance/\($id)" | .linux.resources.memory = {"limit": 67108864, "reservation": 33554432}' --arg id "conf-$$"
+new_bundle '.linux.cgroupsPath = "\($cg)/\($id)" | .linux.resources.memory = {"limit": 67108864, "reservation": 33554432}' --arg id "conf-$$-cg" --arg cg "$CG_PARENT"
 args sleep 60
 create_ct
 expect "create exits 0" 0 "$RC" "$(diag_err)"
