@@ -18,6 +18,7 @@
 
 struct berr;
 struct oci_resources;
+struct oci_device_rule;
 
 enum cgroup_mode {
         CGROUP_MODE_V1, /* legacy or hybrid: controllers on v1 hierarchies */
@@ -29,6 +30,8 @@ enum cgroup_mode {
 struct cgroup_env {
         const char *mountpoint;   /* "/sys/fs/cgroup" unless a test says otherwise */
         const char *proc_self_cgroup; /* "/proc/self/cgroup" unless a test says otherwise */
+        bool is_mode_forced;      /* tests on a fake tree: take forced_mode instead of detecting it */
+        enum cgroup_mode forced_mode;
 };
 
 struct cgroup_stats {
@@ -58,13 +61,23 @@ int cgroup_load(const struct cgroup_env *env, const char *description, struct cg
 /* An owned string that cgroup_load() understands, to keep in the container's state. */
 char *cgroup_describe(const struct cgroup *cg);
 enum cgroup_mode cgroup_get_mode(const struct cgroup *cg);
-/* The container's path inside the hierarchy ("/berth/abc"), borrowed: for state.json and /proc/<pid>/cgroup checks. */
+/* The container's path inside the hierarchy ("/berth/abc"), borrowed: for state.json and /proc/<pid>/cgroup checks.
+ * On v1 the paths may differ per hierarchy (relative paths follow the caller's cgroup in each one): this is the
+ * path in the memory hierarchy, or in the first one when there is no memory controller. */
 const char *cgroup_get_path(const struct cgroup *cg);
 
 /* Creates the directories (every controller on v1; enabling controllers in the parents' subtree_control on v2). */
 int cgroup_create(struct cgroup *cg, struct berr **err);
 /* Moves pid into the container's cgroup(s). */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct berr **err);
+/* Device rules appended after resources.devices on every cgroup_apply() (copied): the caller adds an allow
+ * rule for each linux.devices entry and the defaults below, as runc does. When resources.devices and these
+ * are both empty, apply leaves device access alone; otherwise access starts from "deny all" and the rules
+ * follow in order, the last match winning, on both backends. */
+int cgroup_add_device_rules(struct cgroup *cg, const struct oci_device_rule *rules, size_t n, struct berr **err);
+/* The devices every container may use, as runc allows them by default: null, zero, full, random, urandom, tty,
+ * console, ptmx and pts/N, and mknod (not open) of any char or block device. Static array. */
+const struct oci_device_rule *cgroup_default_device_rules(size_t *ret_n);
 /* Writes resources; used at create and by update. A field the hierarchy cannot express is an error naming it. */
 int cgroup_apply(struct cgroup *cg, const struct oci_resources *res, struct berr **err);
 /* Freezes or thaws every process (pause/resume); waits until the state is reached. */

@@ -36,6 +36,10 @@ struct mount_step {
         bool readonly_remount; /* bind mounts need a remount to apply ro/nosuid/... */
         bool idmapped;       /* uid/gid mappings given: mount_setattr(MOUNT_ATTR_IDMAP) */
         size_t mount_index;  /* index into spec->mounts, for the mappings and for error messages */
+        unsigned long clear_flags; /* MS_* flags an option explicitly turned off (rw, suid, dev, ...): binds
+                                    * inherit the source's flags, so these are cleared with mount_setattr() */
+        bool recursive_idmap;  /* "ridmap": the idmapping applies to every submount of an rbind */
+        bool tmpcopyup;        /* tmpfs: copy what the image had at the destination into the new tmpfs */
 };
 
 struct mount_plan {
@@ -69,3 +73,10 @@ static inline void mounts_plan_freep(struct mount_plan **p)
  */
 int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                         struct cgroup *cg, struct berr **err);
+
+/* After pivot_root: binds the terminal (the pty slave, opened inside the container) onto /dev/console,
+ * creating the target file when it is missing. For the lifecycle's console code. */
+int mounts_bind_console(int pty_fd, struct berr **err);
+
+/* The name of a MOUNT_STEP_* kind ("bind", "fs", "cgroup"), for messages and tests. */
+const char *mount_step_kind_to_string(enum mount_step_kind k);

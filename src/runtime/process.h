@@ -19,6 +19,8 @@
 #include <sys/types.h>
 
 struct berr;
+struct oci_capabilities;
+struct oci_personality;
 struct oci_process;
 
 int process_apply_early(const struct oci_process *p, struct berr **err);
@@ -28,3 +30,19 @@ int process_apply_cpu_affinity(const char *cpus, pid_t pid, struct berr **err);
 /* Resolves args[0] against PATH from env (or the default PATH). Owned result. ENOENT when not found,
  * EACCES when found but not executable. */
 int exec_lookup(const struct oci_process *p, char **ret_path, struct berr **err);
+
+/* linux.personality (PER_LINUX or PER_LINUX32); a no-op when not present. */
+int process_apply_personality(const struct oci_personality *pers, struct berr **err);
+/* chdir(process.cwd) inside the container, after pivot_root, with an error naming the directory. */
+int process_chdir(const struct oci_process *p, struct berr **err);
+
+/*
+ * Capabilities (caps.c, with libcap). caps_drop_bounding() needs CAP_SETPCAP and so runs before the uid
+ * changes; caps_apply() then sets the effective, permitted and inheritable sets and finally the ambient
+ * set (which must be a subset of permitted and inheritable). An absent process.capabilities means no
+ * capabilities at all, as in runc. Capabilities this kernel does not know are skipped.
+ */
+int caps_drop_bounding(const struct oci_capabilities *caps, struct berr **err);
+int caps_apply(const struct oci_capabilities *caps, struct berr **err);
+/* The highest capability number the running kernel knows (/proc/sys/kernel/cap_last_cap). */
+int caps_last_cap(void);

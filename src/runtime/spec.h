@@ -19,8 +19,14 @@
 struct berr;
 struct json_object;
 
+/* gcc in GNU C mode (-std=gnu17) predefines the old macro `linux` as 1, which would turn the
+ * field struct oci_spec.linux into a syntax error; code tests __linux__ instead. */
+#undef linux
+
 #define SPEC_MAX_BYTES (4u << 20) /* config.json larger than this is refused */
 #define SPEC_MAX_ITEMS 4096       /* mounts, devices, syscalls rules, env entries, ... */
+#define SPEC_MAX_ID_MAPPINGS 340  /* lines in /proc/<pid>/uid_map since Linux 4.15 */
+#define OCI_CAP_LAST 40           /* CAP_CHECKPOINT_RESTORE */
 
 enum oci_namespace_type {
         OCI_NS_PID,
@@ -276,7 +282,7 @@ struct oci_resources {
         uint32_t class_id;
         struct oci_net_priority *net_priorities;
         size_t n_net_priorities;
-        char **rdma;    /* alternating device name and "hca_handles=N hca_objects=M" */
+        char **rdma;    /* alternating device name and "hca_handle=N hca_object=M" (rdma.max syntax) */
         char **unified; /* alternating cgroup v2 file name and value */
 };
 
@@ -412,6 +418,22 @@ const char *oci_capability_to_string(int cap);
 int oci_rlimit_from_string(const char *s); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE */
 const char *oci_seccomp_action_to_string(enum oci_seccomp_action a);
 const char *oci_hook_kind_to_string(enum oci_hook_kind k); /* "prestart", "createRuntime", ... */
+enum oci_hook_kind oci_hook_kind_from_string(const char *s);
+const char *oci_rlimit_to_string(int resource); /* RLIMIT_NOFILE -> "RLIMIT_NOFILE" */
+enum oci_seccomp_action oci_seccomp_action_from_string(const char *s); /* "SCMP_ACT_ERRNO" */
+enum oci_seccomp_op oci_seccomp_op_from_string(const char *s);         /* "SCMP_CMP_MASKED_EQ" */
+const char *oci_seccomp_op_to_string(enum oci_seccomp_op op);
+/* NULL-terminated static lists of the names accepted in linux.seccomp.architectures and .flags,
+ * and of process.scheduler.policy values; for `features`. */
+const char *const *oci_seccomp_arch_names(void);
+const char *const *oci_seccomp_flag_names(void);
+int oci_sched_policy_from_string(const char *s); /* "SCHED_FIFO" -> SCHED_FIFO, -EINVAL if unknown */
+int oci_sched_flag_from_string(const char *s);   /* "SCHED_FLAG_RESET_ON_FORK" -> 0x01, -EINVAL */
+int oci_ioprio_class_from_string(const char *s); /* "IOPRIO_CLASS_BE" -> 2, -EINVAL */
+
+/* The runtime-spec "state" document: ociVersion, id, status, pid, bundle and annotations
+ * (alternating keys and values; NULL or empty: omitted). Owned JSON text, compact. */
+char *spec_state_json(const char *id, const char *status, pid_t pid, const char *bundle, char **annotations);
 
 static inline void spec_freep(struct oci_spec **p)
 {
