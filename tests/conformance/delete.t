@@ -20,6 +20,7 @@ RC=0
 rt delete --force "$ID" >/dev/null 2>"$WORK/del.err" || RC=$?
 expect "delete --force exits 0" 0 "$RC" "$(cat "$WORK/del.err")"
 rt state "$ID" >/dev/null 2>&1 && notok "the container is gone" || ok "the container is gone"
+case "$pid" in '' | null | *[!0-9]*) pid=none ;; esac
 for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 [ -d "/proc/$pid" ] && [ "$(cat /proc/$pid/stat 2>/dev/null | cut -d' ' -f3)" != Z ] &&
         notok "its process is gone" "pid $pid still alive" || ok "its process is gone"

@@ -12,11 +12,11 @@ new_bundle
 args sh -c 'trap "echo USR1 >/got; exit 0" USR1; trap "echo TERM >/got; exit 0" TERM; echo ready >/ready; while :; do sleep 0.1; done'
 create_ct
 rt start "$ID" >/dev/null 2>&1
-for _ in $(seq 50); do [ -e "$B/rootfs/ready" ] && break; sleep 0.1; done
+wait_file "$B/rootfs/ready"
 RC=0
 rt kill "$ID" USR1 >/dev/null 2>"$WORK/kill.err" || RC=$?
 expect "kill by name exits 0" 0 "$RC" "$(cat "$WORK/kill.err")"
-for _ in $(seq 50); do [ -e "$B/rootfs/got" ] && break; sleep 0.1; done
+wait_file "$B/rootfs/got"
 expect "the process got SIGUSR1" USR1 "$(cat "$B/rootfs/got" 2>/dev/null)"
 wait_status "$ID" stopped
 expect "stopped after the process exits" stopped "$(state_field "$ID" status)"
@@ -27,9 +27,9 @@ for sig in TERM SIGTERM 15; do
         args sh -c 'trap "echo TERM >/got; exit 0" TERM; echo ready >/ready; while :; do sleep 0.1; done'
         create_ct
         rt start "$ID" >/dev/null 2>&1
-        for _ in $(seq 50); do [ -e "$B/rootfs/ready" ] && break; sleep 0.1; done
+        wait_file "$B/rootfs/ready"
         rt kill "$ID" "$sig" >/dev/null 2>&1
-        for _ in $(seq 50); do [ -e "$B/rootfs/got" ] && break; sleep 0.1; done
+        wait_file "$B/rootfs/got"
         expect "signal given as '$sig' is delivered" TERM "$(cat "$B/rootfs/got" 2>/dev/null)"
         rt delete --force "$ID" >/dev/null 2>&1
 done

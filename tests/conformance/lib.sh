@@ -167,16 +167,27 @@ create_ct() {
         ERR=$(cat "$B/err")
 }
 
+# wait_file PATH: waits up to 5 s for PATH to exist (not at all when the last
+# create failed).
+wait_file() {
+        local i
+        [ "${RC:-0}" -eq 0 ] || return 1
+        for i in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
+        return 1
+}
+
 # state_field ID FIELD: one field of `state ID`.
 state_field() { rt state "$1" 2>/dev/null | jq -r ".$2"; }
 
 # wait_status ID STATUS: waits up to 10 s for the container to reach STATUS;
-# gives up at once when it stops while waiting for "running".
+# gives up at once when there is no such container, or when it stops while
+# waiting for "running".
 wait_status() {
         local end=$((SECONDS + 10)) st
         while [ $SECONDS -lt $end ]; do
                 st=$(state_field "$1" status)
                 [ "$st" = "$2" ] && return 0
+                [ -z "$st" ] && return 1
                 [ "$2" = running ] && [ "$st" = stopped ] && return 1
                 sleep 0.1
         done

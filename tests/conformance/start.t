@@ -16,7 +16,7 @@ rt start "$ID" >/dev/null 2>"$WORK/start.err" || RC=$?
 expect "start exits 0" 0 "$RC" "$(cat "$WORK/start.err")"
 wait_status "$ID" running
 expect "state is running" running "$(state_field "$ID" status)"
-for _ in $(seq 50); do [ -e "$B/rootfs/started" ] && break; sleep 0.1; done
+wait_file "$B/rootfs/started"
 [ -e "$B/rootfs/started" ] && ok "the user program runs after start" || notok "the user program runs after start"
 RC=0
 rt start "$ID" >/dev/null 2>&1 || RC=$?
