@@ -135,7 +135,7 @@ build_upstream() {
         [ -f "$stamp" ] && return 0
         mkdir -p "$upstream_bins"
         # GOPATH mode over Debian's source tree, offline.
-        export GO111MODULE=off GOPATH=$cache/gopath:/usr/share/gocode GOPROXY=off GOFLAGS= GOCACHE=$cache/gocache
+        export GO111MODULE=off GOPATH=$cache/gopath:/usr/share/gocode GOPROXY=off GOFLAGS='' GOCACHE=$cache/gocache
         go build -o "$upstream_bins/runtimetest" github.com/opencontainers/runtime-tools/cmd/runtimetest ||
                 { upstream_reason="building cmd/runtimetest failed"; return 1; }
         for d in "$rt_src"/validation/*/; do

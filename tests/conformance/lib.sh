@@ -172,7 +172,7 @@ create_ct() {
 wait_file() {
         local i
         [ "${RC:-0}" -eq 0 ] || return 1
-        for i in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
+        for _ in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
         return 1
 }
 
