@@ -694,6 +694,12 @@ int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *pl
         r = devices_setup(spec, plan, rootfd, err);
         if (r < 0)
                 return berr_wrap(err, "devices");
+        /* A missing process.cwd is created inside the rootfs, as runc and crun do. */
+        if (spec->has_process && spec->process.cwd) {
+                _cleanup_close_ int cwdfd = path_mkdir_in_root(rootfd, spec->process.cwd, 0755, err);
+                if (cwdfd < 0)
+                        return berr_wrap(err, "process.cwd '%s'", spec->process.cwd);
+        }
         r = plan->no_pivot ? do_move_root(rootfd, real, err) : do_pivot_root(rootfd, err);
         if (r < 0)
                 return r;
