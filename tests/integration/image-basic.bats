@@ -215,3 +215,13 @@ load image-helpers
         [ "$status" -eq 1 ]
         [[ "$output" == *"invalid filter 'bogus=1'"* ]]
 }
+
+@test "a removed snapshot is unpacked again from the kept blobs" {
+        berth busybox-image >/dev/null
+        chain=$(berth inspect -f '{{json .RootFS.Layers}}' busybox | jq -r '.[0]')
+        rm -rf "${ROOT:?}/layers/${chain#sha256:}"
+        # busybox-image again finds the image recorded and restores its layer
+        run berth busybox-image -q
+        [ "$status" -eq 0 ]
+        [ -x "$ROOT/layers/${chain#sha256:}/diff/bin/busybox" ]
+}
