@@ -137,3 +137,21 @@ stack() {
         [ ! -e "$T/escape" ] && [ ! -e "$R/escape" ]
         check_outside_unchanged
 }
+
+@test "the upper dir is a complete diff: renamed lower dirs are copied up, packed with whiteouts" {
+        mktar "$T/a.tar" d:etc/ f:etc/a:a f:etc/b:b f:gone:g
+        a=$("$LAYER_TOOL" snap-unpack "$R" - "$T/a.tar")
+        "$LAYER_TOOL" snap-mount "$R" "$a" "$T/up" "$T/work" "$T/mnt"
+        mv "$T/mnt/etc" "$T/mnt/etc2"
+        rm "$T/mnt/gone"
+        "$LAYER_TOOL" snap-umount "$T/mnt"
+        [ "$(ls "$T/up/etc2" | tr '\n' ' ')" = "a b " ]
+        run "$LAYER_TOOL" create "$T/up" "$T/diff.tar" none --overlay
+        [ "$status" -eq 0 ]
+        [ "$(tar -tf "$T/diff.tar" | sort | tr '\n' ' ')" = ".wh.etc .wh.gone etc2/ etc2/a etc2/b " ]
+        # the diff as a new layer on top gives the container's view back
+        b=$("$LAYER_TOOL" snap-unpack "$R" "$a" "$T/diff.tar")
+        mkdir "$T/copy"
+        "$LAYER_TOOL" snap-mount "$R" "$b" - - "$T/copy" copy
+        [ "$(cd "$T/copy" && find . -mindepth 1 | sort | tr '\n' ' ')" = "./etc2 ./etc2/a ./etc2/b " ]
+}
