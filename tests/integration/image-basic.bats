@@ -225,3 +225,18 @@ load image-helpers
         [ "$status" -eq 0 ]
         [ -x "$ROOT/layers/${chain#sha256:}/diff/bin/busybox" ]
 }
+
+@test "history of an image without history shows its layers" {
+        good=$TMP/arc
+        mkdir -p "$good/l1" "$TMP/src/etc"
+        echo x >"$TMP/src/etc/x"
+        tar -C "$TMP/src" -cf "$good/l1/layer.tar" etc
+        d=sha256:$(sha256sum <"$good/l1/layer.tar" | cut -d' ' -f1)
+        printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$d" >"$good/c.json"
+        echo '[{"Config":"c.json","RepoTags":["nohist:1"],"Layers":["l1/layer.tar"]}]' >"$good/manifest.json"
+        tar -C "$good" -cf "$TMP/a.tar" .
+        berth load -i "$TMP/a.tar"
+        run berth history --format '{{.ID}} {{.Size}}' nohist:1
+        [ "$status" -eq 0 ]
+        [ "$output" = "$(berth images -q nohist) 10.2kB" ]
+}
