@@ -67,6 +67,8 @@ load image-helpers
         id=$(echo "$doc" | jq -r '.[0].Id')
         run berth inspect --format '{{.Id}}' "${id:7:5}"
         [ "$output" = "$id" ]
+        run berth inspect --format '{{index .RepoTags 0}} {{index .Config.Cmd 0}} {{json .RootFS.Type}}' busybox
+        [ "$output" = 'busybox:latest sh "layers"' ]
         run berth inspect nosuchimage
         [ "$status" -eq 1 ]
         [[ "$output" == *"No such image: nosuchimage"* ]]
