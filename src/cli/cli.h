@@ -14,7 +14,7 @@
 struct berr;
 struct store;
 
-#define EXIT_USAGE 125
+#define EXIT_USAGE  125
 #define EXIT_FAILED 1
 
 struct cli {

@@ -25,18 +25,19 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-#define IMPORT_CHANGE_MAX 65536
+#define IMPORT_CHANGE_MAX  65536
 #define IMPORT_CHANGES_MAX 256
 
 static int create_locked(struct store *s, const char *config, size_t config_len, const struct image_layer *layers,
-                         size_t n, char *const *tags, char ***created, char ***unpacked, char *ret_id, struct berr **err)
+                         size_t n, char *const *tags, char ***created, char ***unpacked, char *ret_id,
+                         struct berr **err)
 {
         _cleanup_free_ struct descriptor *descs = xcalloc(n + 1, sizeof(*descs));
         _cleanup_free_ char *manifest = NULL;
         _cleanup_(image_config_freep) struct image_config *c = NULL;
         char manifest_digest[DIGEST_STRING_MAX];
-        struct descriptor cd = { .media_type = (char *) MT_DOCKER_CONFIG, .digest = ret_id, .size = config_len };
-        struct image_add add = { 0 };
+        struct descriptor cd = {.media_type = (char *)MT_DOCKER_CONFIG, .digest = ret_id, .size = config_len};
+        struct image_add add = {0};
         int r;
 
         r = image_config_parse(config, config_len, &c, err);
@@ -48,9 +49,9 @@ static int create_locked(struct store *s, const char *config, size_t config_len,
         if (r > 0)
                 strv_push(created, ret_id);
         for (size_t i = 0; i < n; i++)
-                descs[i] = (struct descriptor){ .media_type = layers[i].media_type,
-                                                .digest = layers[i].blob_digest,
-                                                .size = layers[i].blob_size };
+                descs[i] = (struct descriptor){.media_type = layers[i].media_type,
+                                               .digest = layers[i].blob_digest,
+                                               .size = layers[i].blob_size};
         manifest = manifest_build(false, &cd, descs, n);
         r = store_blob_put(s, manifest, strlen(manifest), NULL, manifest_digest, err);
         if (r < 0)
@@ -69,8 +70,8 @@ static int create_locked(struct store *s, const char *config, size_t config_len,
 
                 if (fd < 0)
                         return fd;
-                r = snapshot_unpack(s->snapshots, i ? chains[i - 1] : NULL, fd, layers[i].diff_id, layers[i].blob_digest,
-                                    chain, NULL, err);
+                r = snapshot_unpack(s->snapshots, i ? chains[i - 1] : NULL, fd, layers[i].diff_id,
+                                    layers[i].blob_digest, chain, NULL, err);
                 if (r < 0)
                         return r; /* the snapshot module names the layer */
                 if (r > 0)
@@ -99,10 +100,10 @@ int image_create(struct store *s, const char *config, size_t config_len, const s
         if (r < 0) {
                 /* Nothing of a failed image stays behind. */
                 for (size_t i = 0; created && created[i]; i++)
-                        (void) store_blob_remove(s, created[i], NULL); /* best effort on an error path */
+                        (void)store_blob_remove(s, created[i], NULL); /* best effort on an error path */
 #ifdef HAVE_SNAPSHOT
                 for (size_t i = 0; unpacked && unpacked[i] && s->snapshots; i++)
-                        (void) snapshot_remove(s->snapshots, unpacked[i], NULL);
+                        (void)snapshot_remove(s->snapshots, unpacked[i], NULL);
 #endif
                 return r;
         }
@@ -115,7 +116,7 @@ static struct json_object *exec_form(const char *arg, struct berr **err)
 {
         struct json_object *o = NULL;
 
-        while (isspace((unsigned char) *arg))
+        while (isspace((unsigned char)*arg))
                 arg++;
         if (*arg == '[' && json_parse_buf(arg, strlen(arg), &o, NULL) == 0 && json_object_is_type(o, json_type_array)) {
                 for (size_t i = 0; i < json_object_array_length(o); i++)
@@ -155,8 +156,8 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                 const char *sp = strpbrk(arg, " \t");
                 if (!sp)
                         return berr_set(err, EINVAL, "expected KEY=VALUE");
-                strv_push_take(&v, xstrndup(arg, (size_t) (sp - arg)));
-                while (isspace((unsigned char) *sp))
+                strv_push_take(&v, xstrndup(arg, (size_t)(sp - arg)));
+                while (isspace((unsigned char)*sp))
                         sp++;
                 strv_push(&v, sp);
                 *ret = TAKE_PTR(v);
@@ -167,14 +168,14 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                 const char *eq;
                 size_t vl = 0;
 
-                while (isspace((unsigned char) *p))
+                while (isspace((unsigned char)*p))
                         p++;
                 if (!*p)
                         break;
                 eq = strchr(p, '=');
                 if (!eq || eq == p)
                         return berr_set(err, EINVAL, "expected KEY=VALUE in '%.100s'", p);
-                key = xstrndup(p, (size_t) (eq - p));
+                key = xstrndup(p, (size_t)(eq - p));
                 if (strpbrk(key, " \t"))
                         return berr_set(err, EINVAL, "invalid key '%.100s'", key);
                 p = eq + 1;
@@ -190,7 +191,7 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                                 return berr_set(err, EINVAL, "unterminated quote");
                         p++;
                 } else
-                        while (*p && !isspace((unsigned char) *p))
+                        while (*p && !isspace((unsigned char)*p))
                                 val[vl++] = *p++;
                 val[vl] = 0;
                 strv_push(&v, key);
@@ -234,14 +235,14 @@ int image_apply_change(struct json_object *cfg, const char *change, struct berr 
 
         if (strlen(change) > IMPORT_CHANGE_MAX)
                 return berr_set(err, EINVAL, "--change: too long");
-        while (isspace((unsigned char) *change))
+        while (isspace((unsigned char)*change))
                 change++;
         vl = strcspn(change, " \t");
         verb = xstrndup(change, vl);
         for (char *p = verb; *p; p++)
-                *p = (char) toupper((unsigned char) *p);
+                *p = (char)toupper((unsigned char)*p);
         arg = change + vl;
-        while (isspace((unsigned char) *arg))
+        while (isspace((unsigned char)*arg))
                 arg++;
         if (!*arg)
                 return berr_set(err, EINVAL, "--change '%s': missing argument", change);
@@ -291,15 +292,17 @@ int image_apply_change(struct json_object *cfg, const char *change, struct berr 
                                 const char *proto = strchr(items[i], '/');
                                 if (parse_uint32(num, &port) < 0 || port == 0 || port > 65535 ||
                                     (proto && !streq(proto, "/tcp") && !streq(proto, "/udp") && !streq(proto, "/sctp")))
-                                        return berr_set(err, EINVAL, "--change '%s': invalid port '%s'", change, items[i]);
+                                        return berr_set(err, EINVAL, "--change '%s': invalid port '%s'", change,
+                                                        items[i]);
                                 key = proto ? xstrdup(items[i]) : xasprintf("%s/tcp", items[i]);
                         } else
                                 key = xstrdup(items[i]);
                         json_add(obj, key, json_new_object());
                 }
         } else
-                return berr_set(err, EINVAL, "--change '%s': %s is not supported (only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
-                                             "STOPSIGNAL, USER, VOLUME, WORKDIR)",
+                return berr_set(err, EINVAL,
+                                "--change '%s': %s is not supported (only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
+                                "STOPSIGNAL, USER, VOLUME, WORKDIR)",
                                 change, verb);
         return 0;
 }
@@ -334,7 +337,7 @@ static char *import_config(const struct image_import_opts *o, const char *diff_i
 {
         _cleanup_json_ struct json_object *root = json_new_object();
         struct json_object *cfg = json_new_object(), *rootfs, *ids, *hist, *h;
-        _cleanup_free_ char *now = format_rfc3339((int64_t) time(NULL)), *comment = NULL;
+        _cleanup_free_ char *now = format_rfc3339((int64_t)time(NULL)), *comment = NULL;
 
         json_add_string(root, "architecture", "amd64");
         json_add(root, "config", cfg);
@@ -365,13 +368,13 @@ static char *import_config(const struct image_import_opts *o, const char *diff_i
 
 int image_import(struct store *s, int fd, const struct image_import_opts *opts, char **ret_id, struct berr **err)
 {
-        static const char *const mts[] = { [BLOB_PLAIN] = MT_DOCKER_LAYER, [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP,
-                                           [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD };
+        static const char *const mts[] = {
+                [BLOB_PLAIN] = MT_DOCKER_LAYER, [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP, [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD};
         _cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
         _cleanup_free_ char *buf = xmalloc(1 << 17), *config = NULL;
         char diff_id[DIGEST_STRING_MAX];
-        struct image_layer layer = { 0 };
-        unsigned char head[4] = { 0 };
+        struct image_layer layer = {0};
+        unsigned char head[4] = {0};
         bool new_blob;
         uint64_t size;
         ssize_t n;
@@ -388,7 +391,7 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
                         return berr_sys(err, "read tarball");
                 if (n == 0)
                         break;
-                r = blob_writer_write(w, buf, (size_t) n, err);
+                r = blob_writer_write(w, buf, (size_t)n, err);
                 if (r < 0)
                         return r;
         }
@@ -412,12 +415,12 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
                 return r;
         new_blob = r > 0;
         layer.diff_id = diff_id;
-        layer.blob_digest = (char *) blob_writer_digest(w);
-        layer.media_type = (char *) mts[blob_detect_compression(head, n > 0 ? (size_t) n : 0)];
+        layer.blob_digest = (char *)blob_writer_digest(w);
+        layer.media_type = (char *)mts[blob_detect_compression(head, n > 0 ? (size_t)n : 0)];
         layer.blob_size = blob_writer_size(w);
         layer.size = size;
         r = image_create(s, config, strlen(config), &layer, 1, opts->tags, ret_id, err);
         if (r < 0 && new_blob)
-                (void) store_blob_remove(s, layer.blob_digest, NULL); /* best effort on an error path */
+                (void)store_blob_remove(s, layer.blob_digest, NULL); /* best effort on an error path */
         return r;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -850,10 +851,15 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err)
         if (r != 0)
                 return r < 0 ? berr_wrap(err, "kill processes of cgroup '%s'", cgroup_get_path(cg)) : 0;
 
-        /* Freeze first so that no process forks a child we would miss, signal, thaw. */
-        if (cgroup_find_hierarchy(cg, "freezer") && cgroup_is_frozen(cg, NULL) == 0 &&
-            cg->ops->freeze(cg, true, NULL) >= 0)
-                thaw = true;
+        /* Freeze first so that no process forks a child we would miss, signal, thaw. A paused
+         * container gets SIGKILL too, but a frozen v1 task only dies once thawed: thaw it then. */
+        if (cgroup_find_hierarchy(cg, "freezer")) {
+                int frozen = cgroup_is_frozen(cg, NULL);
+                if (frozen == 0 && cg->ops->freeze(cg, true, NULL) >= 0)
+                        thaw = true;
+                else if (frozen == 1 && sig == SIGKILL)
+                        thaw = true;
+        }
         r = signal_pids(cg, sig, err);
         if (thaw)
                 (void) cg->ops->freeze(cg, false, NULL); /* the kill's error matters more */
@@ -880,6 +886,11 @@ int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err)
         if (r < 0)
                 return berr_wrap(err, "OOM notification for cgroup '%s'", cgroup_get_path(cg));
         return r;
+}
+
+short cgroup_oom_notify_events(const struct cgroup *cg)
+{
+        return cg->mode == CGROUP_MODE_V2 ? POLLPRI : POLLIN;
 }
 
 static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **err)

@@ -339,18 +339,20 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
                         return berr_sys(err, "open the directory under the tmpfs");
         }
         if (mount(st->source, path_fd_proc(target, buf, sizeof(buf)), st->fstype, flags, st->data) < 0) {
-                /* sysfs cannot be mounted in a user namespace without its own network namespace: bind the
-                 * host's, as runc does. */
-                if (!(errno == EPERM && plan->has_userns && streq(st->fstype, "sysfs")))
+                bool sysfs = streq(st->fstype, "sysfs"), mqueue = streq(st->fstype, "mqueue");
+
+                /* sysfs cannot be mounted in a user namespace without its own network namespace, nor mqueue
+                 * without its own IPC namespace: bind the host's, as runc does. */
+                if (!(errno == EPERM && plan->has_userns && (sysfs || mqueue)))
                         return berr_sys(err, "mount %s", st->fstype);
-                r = mounts_bind_fd(-1, "/sys", target, true, err);
+                r = mounts_bind_fd(-1, sysfs ? "/sys" : "/dev/mqueue", target, true, err);
                 if (r < 0)
                         return r;
                 top = path_open_in_root(rootfd, st->destination, O_PATH, 0, err);
                 if (top < 0)
                         return top;
                 if ((flags & MS_RDONLY) && setattr(top, true, MOUNT_ATTR_RDONLY, 0, -1) < 0)
-                        return berr_sys(err, "make sysfs bind read-only");
+                        return berr_sys(err, "make the %s bind read-only", st->fstype);
                 top = safe_close(top);
         }
         if (st->recursive_set || st->recursive_clr) {
@@ -368,15 +370,12 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
         return set_propagation(rootfd, st->destination, st->propagation, err);
 }
 
-/* cgroup.c provides this; weak until that part is merged, so the plan and its tests link without it. */
-#pragma weak cgroup_mount_in_container
-
 static int apply_cgroup(const struct mount_plan *plan, const struct mount_step *st, int rootfd, struct cgroup *cg,
                         struct berr **err)
 {
         _cleanup_close_ int target = -1;
 
-        if (!cg || !cgroup_mount_in_container)
+        if (!cg)
                 return berr_set(err, ENOTSUP, "cgroup mount: no cgroup for this container");
         target = path_mkdir_in_root(rootfd, st->destination, 0755, err);
         if (target < 0)
@@ -503,8 +502,39 @@ static int do_pivot_root(int rootfd, struct berr **err)
         return 0;
 }
 
+/*
+ * Without pivot_root the host's other mounts stay in the namespace, hidden
+ * under the moved rootfs but keeping their file systems busy: detach every
+ * mount that is not the rootfs or below it, deepest first (as runc does).
+ * Failures are ignored: a mount may already be gone with its parent.
+ */
+static void detach_outside_mounts(const char *rootfs)
+{
+        _cleanup_free_ char *text = NULL;
+        _cleanup_(strv_freep) char **mps = NULL;
+        size_t len, n;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX_BYTES, &text, &len, NULL) < 0)
+                return;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                _cleanup_(strv_freep) char **f = strv_split(line, " ");
+
+                if (strv_length(f) < 5)
+                        continue;
+                unescape_octal(f[4]);
+                if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
+                        strv_push(&mps, f[4]);
+        }
+        n = strv_length(mps);
+        for (size_t i = n; i > 0; i--) {
+                (void) mount(NULL, mps[i - 1], NULL, MS_SLAVE | MS_REC, NULL); /* never propagate to the host */
+                (void) umount2(mps[i - 1], MNT_DETACH); /* best effort, see above */
+        }
+}
+
 static int do_move_root(int rootfd, const char *rootfs, struct berr **err)
 {
+        detach_outside_mounts(rootfs);
         if (fchdir(rootfd) < 0)
                 return berr_sys(err, "chdir into the rootfs");
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -18,14 +18,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (size > MANIFEST_MAX_BYTES)
                 return 0;
-        if (manifest_parse((const char *) data, size, NULL, &m, &err) == 0) {
+        if (manifest_parse((const char *)data, size, NULL, &m, &err) == 0) {
                 const struct descriptor *d;
                 if (m->kind == MANIFEST_INDEX)
-                        (void) manifest_select_platform(m, "linux", "amd64", &d, NULL);
+                        (void)manifest_select_platform(m, "linux", "amd64", &d, NULL);
                 manifest_free(m);
         }
         err = berr_free(err);
-        if (image_config_parse((const char *) data, size, &c, &err) == 0) {
+        if (image_config_parse((const char *)data, size, &c, &err) == 0) {
                 char **chains = image_chain_ids(c->diff_ids, c->n_diff_ids);
                 strv_free(chains);
                 image_config_free(c);

@@ -19,6 +19,8 @@
  *   run CMD...            runs CMD inside the cgroup, waits, prints "exit=N" or "signal=N"; ends the list
  *   spawn CMD...          starts CMD inside the cgroup, prints "pid=N", does not wait; ends the list
  *   freeze | thaw | frozen | pids | kill SIG | stats | oom-fd
+ *   oom-run CMD...        opens the OOM notification fd, runs CMD inside, then prints "oom-event=1" if the
+ *                         fd reported cgroup_oom_notify_events() within 5 s, else "oom-event=0"; ends the list
  *   mount-run ROOT DEST ns|nons ro|rw CMD...
  *                         in a private mount namespace (and with "ns" a new cgroup namespace entered
  *                         from inside the cgroup), cgroup_mount_in_container(ROOT, DEST), then exec CMD
@@ -179,13 +181,25 @@ static int set_one(struct probe *p, const char *kv)
 
 static int run_in(struct cgroup *cg, char **argv, bool wait_it)
 {
-        pid_t pid = fork();
-        int status;
+        int sync[2], status;
+        pid_t pid;
+        char c;
 
+        /* the child has joined the cgroup once the pipe closes (at its exec, O_CLOEXEC) */
+        if (pipe2(sync, O_CLOEXEC) < 0)
+                return fail(NULL, "pipe");
+        pid = fork();
         if (pid < 0)
                 return fail(NULL, "fork");
         if (pid == 0) {
                 struct berr *err = NULL;
+                close(sync[0]);
+                if (!wait_it) {
+                        /* detached: keep no pipe of the caller (bats' run waits for its end) */
+                        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                                _exit(125);
+                }
                 if (cgroup_enter(cg, getpid(), &err) < 0) {
                         fprintf(stderr, "cgroup-probe: %s\n", berr_msg(err));
                         _exit(126);
@@ -194,6 +208,10 @@ static int run_in(struct cgroup *cg, char **argv, bool wait_it)
                 fprintf(stderr, "cgroup-probe: exec '%s': %m\n", argv[0]);
                 _exit(127);
         }
+        close(sync[1]);
+        while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+                ;
+        close(sync[0]);
         if (!wait_it) {
                 printf("pid=%d\n", (int) pid);
                 return 0;
@@ -295,6 +313,21 @@ static int action(struct cgroup *cg, struct probe *p, int argc, char **argv, int
                 if (fd < 0)
                         return fail(err, "oom-fd");
                 printf("oom-fd=ok\n");
+        } else if (streq(a, "oom-run") && *i + 1 < argc) {
+                _cleanup_close_ int fd = cgroup_open_oom_notify(cg, &err);
+                struct pollfd pfd;
+                int r;
+                if (fd < 0)
+                        return fail(err, "oom-fd");
+                fflush(stdout);
+                r = run_in(cg, argv + *i + 1, true);
+                *i = argc;
+                if (r != 0)
+                        return r;
+                pfd = (struct pollfd){ .fd = fd, .events = cgroup_oom_notify_events(cg) };
+                r = poll(&pfd, 1, 5000);
+                printf("oom-event=%d\n", r > 0 && (pfd.revents & cgroup_oom_notify_events(cg)) ? 1 : 0);
+                return 0;
         } else if (streq(a, "mount-run") && *i + 5 < argc) {
                 int r = mount_run(cg, argv + *i + 1);
                 *i = argc;

@@ -154,3 +154,13 @@ refused() {
         [[ "$output" == *"points outside the layer"* ]]
         assert_store_empty
 }
+
+@test "gzip layer whose content does not match the config's diff_id" {
+        good_archive
+        gzip -n "$TMP/good/l1/layer.tar"
+        echo tampered >"$TMP/extra"
+        tar -C "$TMP" -cf - extra | gzip -n >"$TMP/good/l1/layer.tar"
+        rm "$TMP/good/l1/layer.tar.gz"
+        mkarchive "$TMP/good" "$TMP/bad.tar"
+        refused "$TMP/bad.tar" "mismatch"
+}

@@ -2,7 +2,18 @@
 # test and the probe that runs the runtime's in-container steps on it.
 
 ISOLATION_SRC="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-PROBE="${PROBE:-$ISOLATION_SRC/build/tests/integration/isolation-probe}"
+PROBE="${PROBE:-${BERTH_BUILD:-$ISOLATION_SRC/build}/tests/integration/isolation-probe}"
+
+# The busybox tree is made once per file (a link per applet is hundreds of processes) and copied per test.
+isolation_setup_file() {
+        [ "$(id -u)" -eq 0 ] && [ -x /bin/busybox ] || return 0
+        local t="$BATS_FILE_TMPDIR/template" a
+        mkdir -p "$t/bin" "$t/etc" "$t/proc" "$t/sys" "$t/dev" "$t/tmp"
+        cp /bin/busybox "$t/bin/busybox"
+        (cd "$t/bin" && for a in $(./busybox --list); do [ -e "$a" ] || ln -s busybox "$a"; done)
+        echo "root:x:0:0:root:/:/bin/sh" >"$t/etc/passwd"
+        echo "root:x:0:" >"$t/etc/group"
+}
 
 isolation_setup() {
         [ "$(id -u)" -eq 0 ] || skip "needs root"
@@ -17,14 +28,8 @@ isolation_setup() {
         done
         ROOTFS="$BATS_TEST_TMPDIR/rootfs"
         HOSTDIR="$BATS_TEST_TMPDIR/host"
-        mkdir -p "$ROOTFS/bin" "$ROOTFS/etc" "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev" "$ROOTFS/tmp" "$HOSTDIR"
-        cp /bin/busybox "$ROOTFS/bin/busybox"
-        local a
-        for a in $("$ROOTFS/bin/busybox" --list); do
-                [ -e "$ROOTFS/bin/$a" ] || ln -s busybox "$ROOTFS/bin/$a"
-        done
-        echo "root:x:0:0:root:/:/bin/sh" >"$ROOTFS/etc/passwd"
-        echo "root:x:0:" >"$ROOTFS/etc/group"
+        mkdir -p "$HOSTDIR"
+        cp -a "$BATS_FILE_TMPDIR/template" "$ROOTFS"
 }
 
 # Nothing the probe did may be visible on the host: no mount under the test's directory and no probe left running.

@@ -3,6 +3,10 @@
 
 load isolation-helpers
 
+setup_file() {
+        isolation_setup_file
+}
+
 setup() {
         isolation_setup
 }
@@ -226,4 +230,36 @@ teardown() {
         run probe --mount "/proc/sys::/tmp:bind" "$ROOTFS" -- /bin/true
         [ "$status" -ne 0 ]
         [[ "$output" == *"mounts[0] (/proc/sys): mounting over '/proc/sys' is not allowed"* ]]
+}
+
+@test "isolation: mounts_bind_console puts the container's pty on /dev/console" {
+        run probe --default-mounts --console "$ROOTFS" -- /bin/sh -c 'stat -c "%F %t" /dev/console; grep -c " /dev/console " /proc/self/mountinfo'
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "character special file 88" ]
+        [ "${lines[1]}" = "1" ]
+        [ ! -e "$ROOTFS/dev/console" ] # it lives on the container's /dev tmpfs
+}
+
+@test "isolation: a cgroup mount shows the container's own cgroup, read-only" {
+        run probe --default-mounts --cgroup --mount "/sys/fs/cgroup:cgroup:cgroup:nosuid,noexec,nodev,relatime,ro" "$ROOTFS" -- \
+                /bin/sh -c 'ls /sys/fs/cgroup/pids/pids.max >/dev/null && echo PIDS; grep -c . /sys/fs/cgroup/pids/cgroup.procs; echo 5 >/sys/fs/cgroup/pids/pids.max || echo RO'
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *PIDS* ]]
+        [[ "$output" == *RO* ]]
+        # The container's cgroup holds only the container's processes (the shell and grep), not the host's.
+        [ "${lines[1]}" -le 3 ]
+        ! ls -d /sys/fs/cgroup/*/berth/isolation-probe-* 2>/dev/null
+}
+
+@test "isolation: bind propagation options reach the kernel" {
+        run probe --default-mounts --mount "/a::$HOSTDIR:rbind,rshared" --mount "/b::$HOSTDIR:rbind,rslave" \
+                --mount "/c::$HOSTDIR:rbind,runbindable" "$ROOTFS" -- /bin/sh -c 'for m in /a /b /c; do awk -v m=$m "\$5 == m { print m, \$7 }" /proc/self/mountinfo; done'
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "${lines[0]}" == "/a shared:"* ]]
+        # A slave of a mount that is not shared has no master: the kernel makes it private.
+        [[ "${lines[1]}" != *shared:* ]]
+        [[ "${lines[2]}" == "/c unbindable" ]]
 }

@@ -29,6 +29,7 @@
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/util.h"
+#include "runtime/cgroup.h"
 #include "runtime/mounts.h"
 #include "runtime/process.h"
 #include "runtime/seccomp.h"
@@ -45,7 +46,8 @@ static struct oci_id_mapping idmap_u, idmap_g, userns_map = { 0, 100000, 65536 }
 static struct oci_rlimit rlimits[8];
 static char *masked[MAX_ITEMS], *readonly[MAX_ITEMS], *sysctls[2 * MAX_ITEMS + 1];
 static char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/", NULL };
-static bool arg_userns, arg_netns, arg_no_pivot, arg_default_mounts;
+static bool arg_userns, arg_netns, arg_no_pivot, arg_default_mounts, arg_console;
+static struct cgroup *cg; /* --cgroup: a cgroup created for the probe, removed at the end */
 
 static void die(const char *what, struct berr *err)
 {
@@ -164,7 +166,7 @@ static void usage(void)
                         "[--readonly P] [--ro-root] [--device T:MAJ:MIN:PATH[:MODE[:UID:GID]]] [--no-pivot] "
                         "[--seccomp NAME:ACTION[:ERRNO]] [--nnp] [--caps A,B] [--user UID:GID[:G1,G2]] [--userns] "
                         "[--netns] [--hostname H] [--sysctl K=V] [--nofile SOFT:HARD] [--idmap HOSTID] "
-                        "[--propagation rslave|rshared|rprivate] ROOTFS -- CMD...\n");
+                        "[--propagation rslave|rshared|rprivate] [--console] [--cgroup] ROOTFS -- CMD...\n");
         exit(2);
 }
 
@@ -180,6 +182,7 @@ static void parse_args(int argc, char **argv, struct oci_spec *s, char **ret_roo
                 { "netns", no_argument, NULL, 'N' },          { "hostname", required_argument, NULL, 'h' },
                 { "sysctl", required_argument, NULL, 'S' },   { "nofile", required_argument, NULL, 'f' },
                 { "idmap", required_argument, NULL, 'i' },    { "propagation", required_argument, NULL, 'p' },
+                { "console", no_argument, NULL, 'C' },        { "cgroup", no_argument, NULL, 'G' },
                 {},
         };
         size_t n_masked = 0, n_ro = 0, n_sysctl = 0;
@@ -242,6 +245,16 @@ static void parse_args(int argc, char **argv, struct oci_spec *s, char **ret_roo
                 case 'U':
                         arg_userns = true;
                         break;
+                case 'C':
+                        arg_console = true;
+                        break;
+                case 'G': {
+                        struct berr *err = NULL;
+                        _cleanup_free_ char *id = xasprintf("isolation-probe-%d", (int) getpid());
+                        if (cgroup_new(NULL, NULL, id, &cg, &err) < 0 || cgroup_create(cg, &err) < 0)
+                                die("cgroup", err);
+                        break;
+                }
                 case 'N':
                         arg_netns = true;
                         break;
@@ -318,6 +331,27 @@ static void build_spec(struct oci_spec *s)
         }
 }
 
+/* A pty of the container's own devpts on /dev/console, as the lifecycle's console code will do. */
+static void bind_console(void)
+{
+        struct berr *err = NULL;
+        int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
+        char name[64];
+
+        if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0) {
+                perror("isolation-probe: pty");
+                exit(125);
+        }
+        slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0) {
+                perror("isolation-probe: open pty");
+                exit(125);
+        }
+        if (mounts_bind_console(slave, &err) < 0)
+                die("console", err);
+        close(slave);
+}
+
 /* pid 1 of the new pid namespace: the steps of the runtime's init, then execve. */
 static void container_init(const struct oci_spec *s, const char *rootfs)
 {
@@ -330,8 +364,10 @@ static void container_init(const struct oci_spec *s, const char *rootfs)
                 die("plan", err);
         if (s->linux.seccomp && seccomp_program_new(s->linux.seccomp, &prog, &err) < 0)
                 die("seccomp", err);
-        if (mounts_setup_rootfs(s, plan, rootfs, NULL, &err) < 0)
+        if (mounts_setup_rootfs(s, plan, rootfs, cg, &err) < 0)
                 die("rootfs", err);
+        if (arg_console)
+                bind_console();
         if (sysctl_apply(s, &err) < 0 || uts_apply(s, &err) < 0)
                 die("sysctl", err);
         if (process_apply_early(&s->process, &err) < 0)
@@ -377,6 +413,7 @@ int main(int argc, char **argv)
         int up[2], down[2];
         char *rootfs = NULL, c = 0;
         pid_t a;
+        int rc;
 
         parse_args(argc, argv, &spec, &rootfs);
         build_spec(&spec);
@@ -396,6 +433,11 @@ int main(int argc, char **argv)
                         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                                 _exit(125);
                 }
+                if (cg) {
+                        struct berr *err = NULL;
+                        if (cgroup_enter(cg, getpid(), &err) < 0)
+                                die("cgroup", err);
+                }
                 if (unshare(flags) < 0) {
                         perror("isolation-probe: unshare");
                         _exit(125);
@@ -411,10 +453,17 @@ int main(int argc, char **argv)
         }
         if (arg_userns) {
                 if (read(up[0], &c, 1) != 1)
-                        return wait_child(a);
+                        return wait_child(a); /* the child failed; no cgroup with a user namespace */
                 write_maps(a);
                 if (write(down[1], "g", 1) != 1)
                         return 125;
         }
-        return wait_child(a);
+        rc = wait_child(a);
+        if (cg) {
+                struct berr *err = NULL;
+                if (cgroup_destroy(cg, &err) < 0)
+                        die("cgroup cleanup", err);
+                cg = cgroup_free(cg);
+        }
+        return rc;
 }

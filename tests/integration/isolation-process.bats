@@ -4,6 +4,10 @@
 bats_require_minimum_version 1.5.0
 load isolation-helpers
 
+setup_file() {
+        isolation_setup_file
+}
+
 setup() {
         isolation_setup
 }

@@ -8,9 +8,13 @@
 #                          read-only), and sets $status and $output like bats'
 #                          `run` (stdout and stderr together). 125: the guest
 #                          failed, not the command.
-#   uml_run_script [--mem SIZE] [--disk MB] SCRIPT
-#                          runs the bash SCRIPT text in the guest (written to a
-#                          temporary file that the guest reads through hostfs).
+#   uml_run_script [--mem SIZE] [--disk MB] SCRIPT [ARG...]
+#                          runs the bash SCRIPT text in the guest (copied in by
+#                          uml-v2.sh --script, since host temp dirs are not shared).
+#   uml_run_bats [--mem SIZE] [--disk MB] FILE.bats
+#                          runs a whole bats file inside the guest (TAP output in
+#                          $output): for suites such as berth-runtime containers
+#                          with memory and pids limits on cgroup v2.
 #
 # Variables for scripts running in the guest: BERTH_SRC and BERTH_BUILD are
 # passed on, so a guest script finds build/berth-runtime, the probe and the
@@ -45,13 +49,27 @@ uml_run() {
 
 uml_run_script() {
         local opts=()
+        while [ $# -gt 0 ]; do
+                case "$1" in
+                --mem | --disk) opts+=("$1" "$2"); shift 2 ;;
+                *) break ;;
+                esac
+        done
+        local f rc
+        f=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/uml-script.XXXXXX")
+        printf '%s\n' "$1" > "$f"
+        shift
+        run "$UML_SCRIPT" "${opts[@]}" --script "$f" -- "$@"
+        rc=$status
+        rm -f "$f"
+        status=$rc
+}
+
+uml_run_bats() {
+        local opts=()
         while [ $# -gt 1 ]; do
                 opts+=("$1" "$2")
                 shift 2
         done
-        local f
-        f=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/uml-script.XXXXXX")
-        printf '%s\n' "$1" > "$f"
-        uml_run "${opts[@]}" -- bash "$f"
-        rm -f "$f"
+        uml_run "${opts[@]}" -- bats --tap "$1"
 }

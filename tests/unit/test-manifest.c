@@ -14,7 +14,8 @@ static int parse(const char *doc, const char *mt, struct manifest **m, struct be
         return manifest_parse(doc, strlen(doc), mt, m, err);
 }
 
-TEST(docker_manifest) {
+TEST(docker_manifest)
+{
         _cleanup_(manifest_freep) struct manifest *m = NULL;
         const char *doc = "{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER_MANIFEST "\","
                           "\"config\":{\"mediaType\":\"" MT_DOCKER_CONFIG "\",\"size\":7,\"digest\":\"" D1 "\"},"
@@ -28,7 +29,8 @@ TEST(docker_manifest) {
         ASSERT_EQ(m->layers[0].size, 5);
 }
 
-TEST(oci_index_platform) {
+TEST(oci_index_platform)
+{
         _cleanup_(manifest_freep) struct manifest *m = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         const struct descriptor *d = NULL;
@@ -48,14 +50,16 @@ TEST(oci_index_platform) {
         ASSERT_ERR_CONTAINS(err, "linux/arm64, linux/amd64");
 }
 
-TEST(manifest_rejects) {
+TEST(manifest_rejects)
+{
         static const char *const bad[] = {
                 "[]",
                 "{\"schemaVersion\":1}",
                 "{\"schemaVersion\":2,\"mediaType\":\"text/plain\"}",
                 "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":1,\"digest\":\"" D1 "\"}}",
                 "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":1,\"digest\":\"md5:1\"},\"layers\":[]}",
-                "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":-1,\"digest\":\"" D1 "\"},\"layers\":[]}",
+                "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":-1,\"digest\":\"" D1
+                "\"},\"layers\":[]}",
                 "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":1,\"digest\":\"" D1 "\"},"
                 "\"layers\":[{\"mediaType\":\"text/html\",\"size\":1,\"digest\":\"" D1 "\"}]}",
                 "{\"schemaVersion\":2,\"manifests\":[1]}",
@@ -69,20 +73,22 @@ TEST(manifest_rejects) {
         }
 }
 
-TEST(manifest_media_type_must_agree) {
+TEST(manifest_media_type_must_agree)
+{
         _cleanup_(manifest_freep) struct manifest *m = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
 
-        ASSERT_FAIL(parse("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX "\",\"manifests\":[]}", MT_OCI_MANIFEST, &m,
-                          &err));
+        ASSERT_FAIL(parse("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX "\",\"manifests\":[]}", MT_OCI_MANIFEST,
+                          &m, &err));
         ASSERT_ERR_CONTAINS(err, "differs");
 }
 
-TEST(manifest_layer_limit) {
+TEST(manifest_layer_limit)
+{
         _cleanup_(manifest_freep) struct manifest *m = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
-        _cleanup_free_ char *doc = xstrdup("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":1,\"digest\":\"" D1
-                                           "\"},\"layers\":[");
+        _cleanup_free_ char *doc = xstrdup(
+                "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"size\":1,\"digest\":\"" D1 "\"},\"layers\":[");
 
         for (int i = 0; i <= MANIFEST_MAX_LAYERS; i++) {
                 char *n = xasprintf("%s%s{\"mediaType\":\"" MT_OCI_LAYER "\",\"size\":1,\"digest\":\"" D1 "\"}", doc,
@@ -99,10 +105,11 @@ TEST(manifest_layer_limit) {
         ASSERT_ERR_CONTAINS(err, "more than the limit");
 }
 
-TEST(manifest_build_roundtrip) {
+TEST(manifest_build_roundtrip)
+{
         _cleanup_(manifest_freep) struct manifest *m = NULL;
-        struct descriptor cfg = { .media_type = (char *) MT_DOCKER_CONFIG, .digest = (char *) D1, .size = 3 };
-        struct descriptor l = { .media_type = (char *) MT_DOCKER_LAYER, .digest = (char *) D2, .size = 9 };
+        struct descriptor cfg = {.media_type = (char *)MT_DOCKER_CONFIG, .digest = (char *)D1, .size = 3};
+        struct descriptor l = {.media_type = (char *)MT_DOCKER_LAYER, .digest = (char *)D2, .size = 9};
         _cleanup_free_ char *doc = manifest_build(false, &cfg, &l, 1), *again = manifest_build(false, &cfg, &l, 1);
 
         ASSERT_STREQ(doc, again);
@@ -111,7 +118,8 @@ TEST(manifest_build_roundtrip) {
         ASSERT_EQ(m->config.size, 3);
 }
 
-TEST(config_parse) {
+TEST(config_parse)
+{
         _cleanup_(image_config_freep) struct image_config *c = NULL;
         const char *doc = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05.123456789Z\","
                           "\"config\":{\"Env\":[\"A=b\"],\"Cmd\":[\"sh\"],\"Labels\":{\"x\":\"y\"}},"
@@ -131,7 +139,8 @@ TEST(config_parse) {
         ASSERT_FAIL(parse_rfc3339("yesterday", &t));
 }
 
-TEST(config_rejects) {
+TEST(config_rejects)
+{
         static const char *const bad[] = {
                 "{}",
                 "{\"rootfs\":{\"type\":\"zfs\",\"diff_ids\":[]}}",
@@ -150,8 +159,9 @@ TEST(config_rejects) {
         }
 }
 
-TEST(chain_ids) {
-        char *diff[] = { (char *) D1, (char *) D2, NULL };
+TEST(chain_ids)
+{
+        char *diff[] = {(char *)D1, (char *)D2, NULL};
         _cleanup_(strv_freep) char **c = image_chain_ids(diff, 2);
         char buf[DIGEST_STRING_MAX];
         const char *joined = D1 " " D2;
@@ -160,7 +170,8 @@ TEST(chain_ids) {
         ASSERT_STREQ(c[1], digest_sha256_buf(joined, strlen(joined), buf));
 }
 
-TEST(compression_detect) {
+TEST(compression_detect)
+{
         ASSERT_EQ(blob_detect_compression("\x1f\x8b\x08\x00", 4), BLOB_GZIP);
         ASSERT_EQ(blob_detect_compression("\x28\xb5\x2f\xfd", 4), BLOB_ZSTD);
         ASSERT_EQ(blob_detect_compression("usta", 4), BLOB_PLAIN);
