@@ -509,3 +509,31 @@ cgroup_file() { # ID CONTROLLER FILE: the file of the container's cgroup, seen b
         [ "$status" -eq 1 ]
         [[ "$output" == *seccomp.sock* ]]
 }
+
+@test "create --no-pivot and --no-new-keyring" {
+        bundle_edit "$BUNDLE" '.process.args = ["sh", "-c", "echo ok; ls /"]'
+        run rt run --no-pivot --no-new-keyring -b "$BUNDLE" "$ID"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = ok ]
+        [[ "$output" == *bin* ]]
+        # Without --no-new-keyring the container joins a new session keyring the caller cannot see.
+        bundle_edit "$BUNDLE" '.process.args = ["cat", "/proc/keys"] | .linux.maskedPaths = []'
+        local own
+        run rt run -b "$BUNDLE" "$ID"
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        [ -n "$own" ]
+        run rt run --no-new-keyring -b "$BUNDLE" "$ID"
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        [ -z "$own" ]
+}
+
+@test "update --cpuset-cpus and --cpuset-mems" {
+        bundle_edit "$BUNDLE" '.process.args = ["sleep", "1000"]'
+        rt run -d -b "$BUNDLE" "$ID"
+        rt update --cpuset-cpus 0 --cpuset-mems 0 "$ID"
+        [ "$(cat "$(cgroup_file "$ID" cpuset cpuset.cpus)")" = 0 ]
+        [ "$(cat "$(cgroup_file "$ID" cpuset cpuset.mems)")" = 0 ]
+        run rt update --pids-limit many "$ID"
+        [ "$status" -eq 1 ]
+        rt delete --force "$ID"
+}
