@@ -148,7 +148,12 @@ int container_events(const struct runtime_ctx *ctx, const char *id, bool stats_o
                                         return r;
                         }
                 }
-                if (pidfd < 0 || (n > 0 && (p[0].revents & POLLIN)))
+                if (pidfd < 0 || (n > 0 && (p[0].revents & POLLIN))) {
+                        /* The OOM kill may be what ended the container: report it before leaving. */
+                        struct cgroup_stats s = { 0 };
+                        if (cgroup_get_stats(cg, &s, NULL) >= 0 && s.oom_kills != last_ooms)
+                                return emit_oom(out_fd, id, err);
                         return 0;
+                }
         }
 }

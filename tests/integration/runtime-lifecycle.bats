@@ -476,3 +476,64 @@ cgroup_file() { # ID CONTROLLER FILE: the file of the container's cgroup, seen b
         [[ "$output" == *sleep* ]]
         rt delete --force "$ID-a"
 }
+
+@test "seccomp: errno rule applies to the container process, with and without noNewPrivileges" {
+        local nnp
+        for nnp in true false; do
+                bundle_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", \"mkdir /newdir; echo rc=\$?\"] | .process.noNewPrivileges = $nnp | .linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", architectures: [\"SCMP_ARCH_X86_64\"], syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_ERRNO\", errnoRet: 1}]}"
+                run rt run -b "$BUNDLE" "$ID"
+                [[ "$output" == *"Operation not permitted"* ]]
+                [[ "$output" == *"rc=1"* ]]
+                # exec gets the same filter
+                bundle_edit "$BUNDLE" '.process.args = ["sleep", "1000"]'
+                rt run -d -b "$BUNDLE" "$ID"
+                run rt exec "$ID" mkdir /other
+                [ "$status" -eq 1 ]
+                [[ "$output" == *"Operation not permitted"* ]]
+                rt delete --force "$ID"
+        done
+}
+
+@test "seccomp notify: the listener fd goes to listenerPath" {
+        local sock=$BATS_TEST_TMPDIR/seccomp.sock
+        bundle_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", \"mkdir /newdir; echo rc=\$?\"] | .linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"$sock\", architectures: [\"SCMP_ARCH_X86_64\"], syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_NOTIFY\"}]}"
+        # recvtty takes the fd and closes it: the notified syscall then fails with ENOSYS.
+        "$BERTH_BUILD/tests/integration/recvtty" "$sock" >/dev/null &
+        local recv=$!
+        wait_for test -S "$sock"
+        run rt run -b "$BUNDLE" "$ID"
+        wait $recv
+        [[ "$output" == *"Function not implemented"* ]]
+        [[ "$output" == *"rc=1"* ]]
+        run rt run -b "$BUNDLE" "$ID"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *seccomp.sock* ]]
+}
+
+@test "create --no-pivot and --no-new-keyring" {
+        bundle_edit "$BUNDLE" '.process.args = ["sh", "-c", "echo ok; ls /"]'
+        run rt run --no-pivot --no-new-keyring -b "$BUNDLE" "$ID"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = ok ]
+        [[ "$output" == *bin* ]]
+        # Without --no-new-keyring the container joins a new session keyring the caller cannot see.
+        bundle_edit "$BUNDLE" '.process.args = ["cat", "/proc/keys"] | .linux.maskedPaths = []'
+        local own
+        run rt run -b "$BUNDLE" "$ID"
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        [ -n "$own" ]
+        run rt run --no-new-keyring -b "$BUNDLE" "$ID"
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        [ -z "$own" ]
+}
+
+@test "update --cpuset-cpus and --cpuset-mems" {
+        bundle_edit "$BUNDLE" '.process.args = ["sleep", "1000"]'
+        rt run -d -b "$BUNDLE" "$ID"
+        rt update --cpuset-cpus 0 --cpuset-mems 0 "$ID"
+        [ "$(cat "$(cgroup_file "$ID" cpuset cpuset.cpus)")" = 0 ]
+        [ "$(cat "$(cgroup_file "$ID" cpuset cpuset.mems)")" = 0 ]
+        run rt update --pids-limit many "$ID"
+        [ "$status" -eq 1 ]
+        rt delete --force "$ID"
+}
