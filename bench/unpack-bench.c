@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_close_ int in = -1, dir = -1;
-        struct layer_unpack_opts opts = { .whiteouts = LAYER_WHITEOUT_OVERLAY };
+        struct layer_unpack_opts opts = {.whiteouts = LAYER_WHITEOUT_OVERLAY};
         struct layer_digests d;
         struct timespec t0, t1;
 
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        printf("%.3f %llu %s\n", (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9,
-               (unsigned long long) d.size, d.diff_id);
+        printf("%.3f %llu %s\n", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+               (unsigned long long)d.size, d.diff_id);
         return 0;
 }

@@ -38,8 +38,8 @@ struct decompressor {
 
 int decompressor_detect(const uint8_t *buf, size_t len, enum layer_compression *ret, struct berr **err)
 {
-        static const uint8_t gz[] = { 0x1f, 0x8b }, zst[] = { 0x28, 0xb5, 0x2f, 0xfd }, xz[] = { 0xfd, '7', 'z', 'X', 'Z' },
-                             bz[] = { 'B', 'Z', 'h' };
+        static const uint8_t gz[] = {0x1f, 0x8b}, zst[] = {0x28, 0xb5, 0x2f, 0xfd}, xz[] = {0xfd, '7', 'z', 'X', 'Z'},
+                             bz[] = {'B', 'Z', 'h'};
 
         if (len >= sizeof(gz) && memcmp(buf, gz, sizeof(gz)) == 0)
                 *ret = LAYER_COMPRESSION_GZIP;
@@ -95,7 +95,7 @@ int decompressor_new(enum layer_compression c, struct decompressor **ret, struct
         case _LAYER_COMPRESSION_INVALID:
         default:
                 free(d);
-                return berr_set(err, EINVAL, "invalid compression %d", (int) c);
+                return berr_set(err, EINVAL, "invalid compression %d", (int)c);
         }
         *ret = d;
         return 0;
@@ -131,10 +131,10 @@ static int gzip_step(struct decompressor *d, const uint8_t **in, size_t *in_len,
         {
                 int r;
 
-                d->isal.next_in = (uint8_t *) *in;
-                d->isal.avail_in = (uint32_t) in_chunk;
+                d->isal.next_in = (uint8_t *)*in;
+                d->isal.avail_in = (uint32_t)in_chunk;
                 d->isal.next_out = *out;
-                d->isal.avail_out = (uint32_t) out_chunk;
+                d->isal.avail_out = (uint32_t)out_chunk;
                 r = isal_inflate(&d->isal);
                 if (r < 0)
                         return berr_set(err, EINVAL, "corrupt gzip stream (igzip error %d)", r);
@@ -149,10 +149,10 @@ static int gzip_step(struct decompressor *d, const uint8_t **in, size_t *in_len,
         {
                 int r;
 
-                d->z.next_in = (Bytef *) *in;
-                d->z.avail_in = (uInt) in_chunk;
+                d->z.next_in = (Bytef *)*in;
+                d->z.avail_in = (uInt)in_chunk;
                 d->z.next_out = *out;
-                d->z.avail_out = (uInt) out_chunk;
+                d->z.avail_out = (uInt)out_chunk;
                 r = inflate(&d->z, Z_NO_FLUSH);
                 if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
                         return berr_set(err, EINVAL, "corrupt gzip stream: %s", d->z.msg ? d->z.msg : "zlib error");
@@ -170,8 +170,8 @@ static int gzip_step(struct decompressor *d, const uint8_t **in, size_t *in_len,
 static int zstd_step(struct decompressor *d, const uint8_t **in, size_t *in_len, uint8_t **out, size_t *out_len,
                      struct berr **err)
 {
-        ZSTD_inBuffer ib = { .src = *in, .size = *in_len };
-        ZSTD_outBuffer ob = { .dst = *out, .size = *out_len };
+        ZSTD_inBuffer ib = {.src = *in, .size = *in_len};
+        ZSTD_outBuffer ob = {.dst = *out, .size = *out_len};
         size_t r;
 
         if (*in_len == 0 && !d->in_member)

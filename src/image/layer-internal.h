@@ -52,5 +52,5 @@ struct overlay_opts {
 /* Mounts an overlay on target. lowers: absolute paths, top first; short_lowers: the same
  * dirs as paths relative to layers_dirfd (for mount(2)). upper NULL: read-only, no upper.
  * Nothing is mounted on failure. */
-int overlay_mount(int layers_dirfd, char *const *lowers, char *const *short_lowers, const char *upper,
-                  const char *work, const char *target, const struct overlay_opts *o, struct berr **err);
+int overlay_mount(int layers_dirfd, char *const *lowers, char *const *short_lowers, const char *upper, const char *work,
+                  const char *target, const struct overlay_opts *o, struct berr **err);

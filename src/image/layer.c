@@ -40,8 +40,8 @@
 #include "lib/util.h"
 
 #define CHUNK_SIZE (1024 * 1024)
-#define NCHUNKS 8
-#define READ_SIZE (256 * 1024)
+#define NCHUNKS    8
+#define READ_SIZE  (256 * 1024)
 
 static const char *const compression_names[_LAYER_COMPRESSION_MAX] = {
         [LAYER_COMPRESSION_NONE] = "none",
@@ -51,7 +51,7 @@ static const char *const compression_names[_LAYER_COMPRESSION_MAX] = {
 
 const char *layer_compression_to_string(enum layer_compression c)
 {
-        if ((int) c < 0 || c >= _LAYER_COMPRESSION_MAX)
+        if ((int)c < 0 || c >= _LAYER_COMPRESSION_MAX)
                 return NULL;
         return compression_names[c];
 }
@@ -60,7 +60,7 @@ enum layer_compression layer_compression_from_string(const char *s)
 {
         for (int i = 0; i < _LAYER_COMPRESSION_MAX; i++)
                 if (s && streq(s, compression_names[i]))
-                        return (enum layer_compression) i;
+                        return (enum layer_compression)i;
         return _LAYER_COMPRESSION_INVALID;
 }
 
@@ -108,7 +108,7 @@ static void md_final(EVP_MD_CTX *c, char buf[LAYER_DIGEST_MAX])
         uint8_t md[EVP_MAX_MD_SIZE];
         unsigned len = 0;
 
-        (void) EVP_DigestFinal_ex(c, md, &len); /* cannot fail for sha256 on a live context */
+        (void)EVP_DigestFinal_ex(c, md, &len); /* cannot fail for sha256 on a live context */
         layer_format_digest(md, buf);
 }
 
@@ -167,9 +167,9 @@ static int read_some(struct pipeline *p, uint8_t *buf, size_t cap, size_t *ret_l
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return berr_sys(err, "read layer blob");
-        EVP_DigestUpdate(p->blob_md, buf, (size_t) n);
-        p->compressed_size += (uint64_t) n;
-        *ret_len = (size_t) n;
+        EVP_DigestUpdate(p->blob_md, buf, (size_t)n);
+        p->compressed_size += (uint64_t)n;
+        *ret_len = (size_t)n;
         return 0;
 }
 
@@ -238,7 +238,7 @@ static int produce(struct pipeline *p, struct berr **err)
                         at_eof = got == 0;
                 }
                 if (out != p->buf[p->head])
-                        pipeline_publish(p, (size_t) (out - p->buf[p->head]));
+                        pipeline_publish(p, (size_t)(out - p->buf[p->head]));
                 if (out_len > 0) /* the loop broke: all input consumed and flushed */
                         break;
         }
@@ -258,7 +258,7 @@ static void *producer_main(void *userdata)
         if (r < 0)
                 p->error = e ? e : NULL;
         if (r < 0 && !p->error)
-                (void) berr_set(&p->error, -r, "decompress layer");
+                (void)berr_set(&p->error, -r, "decompress layer");
         p->eof = true;
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
@@ -282,7 +282,7 @@ static ssize_t pipeline_next(struct pipeline *p, const void **ret)
         if (p->count > 0) {
                 p->consumer_holds = true;
                 *ret = p->buf[p->tail];
-                n = (ssize_t) p->len[p->tail];
+                n = (ssize_t)p->len[p->tail];
         } else if (p->error) {
                 n = -1;
         }
@@ -325,8 +325,8 @@ static int check_expected(const char *what, const char *expected, const char *go
         return 0;
 }
 
-static int run_extract(struct pipeline *p, int dest_dirfd, const struct layer_unpack_opts *opts,
-                       uint64_t *ret_entries, struct berr **err)
+static int run_extract(struct pipeline *p, int dest_dirfd, const struct layer_unpack_opts *opts, uint64_t *ret_entries,
+                       struct berr **err)
 {
         _cleanup_(archive_read_freep) struct archive *a = archive_read_new();
         const void *chunk;
@@ -354,7 +354,7 @@ static int run_extract(struct pipeline *p, int dest_dirfd, const struct layer_un
 int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *opts, struct layer_digests *ret,
                  struct berr **err)
 {
-        static const struct layer_unpack_opts defaults = { .whiteouts = LAYER_WHITEOUT_OVERLAY };
+        static const struct layer_unpack_opts defaults = {.whiteouts = LAYER_WHITEOUT_OVERLAY};
         _cleanup_(md_freep) EVP_MD_CTX *blob_md = md_new();
         _cleanup_(md_freep) EVP_MD_CTX *diff_md = md_new();
         struct pipeline p = {
@@ -373,7 +373,7 @@ int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *op
         if (!opts)
                 opts = &defaults;
         if (opts->whiteouts < 0 || opts->whiteouts >= _LAYER_WHITEOUT_MAX)
-                return berr_set(err, EINVAL, "invalid whiteout mode %d", (int) opts->whiteouts);
+                return berr_set(err, EINVAL, "invalid whiteout mode %d", (int)opts->whiteouts);
         for (int i = 0; i < NCHUNKS; i++)
                 p.buf[i] = xmalloc(CHUNK_SIZE);
         r = pthread_create(&worker, NULL, producer_main, &p);
@@ -386,9 +386,9 @@ int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *op
         if (rx < 0)
                 pipeline_cancel(&p);
         else
-                while (pipeline_next(&p, &(const void *) { NULL }) > 0)
+                while (pipeline_next(&p, &(const void *){NULL}) > 0)
                         ;
-        (void) pthread_join(worker, NULL); /* cannot fail for a joinable thread of ours */
+        (void)pthread_join(worker, NULL); /* cannot fail for a joinable thread of ours */
         for (int i = 0; i < NCHUNKS; i++)
                 free(p.buf[i]);
 
@@ -417,8 +417,8 @@ int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *op
         d.compression = p.compression;
         d.entries = entries;
         log_debug("unpacked layer %s (%s, %s): %llu bytes, %llu entries", d.diff_id,
-                  layer_compression_to_string(d.compression), p.impl ? p.impl : "none",
-                  (unsigned long long) d.size, (unsigned long long) d.entries);
+                  layer_compression_to_string(d.compression), p.impl ? p.impl : "none", (unsigned long long)d.size,
+                  (unsigned long long)d.entries);
         r = check_expected("blob digest", opts->expected_digest, d.digest, err);
         if (r < 0)
                 return r;
@@ -466,8 +466,8 @@ static int sink_feed(struct tar_sink *s, const void *buf, size_t len, bool finis
         case LAYER_COMPRESSION_NONE:
                 return sink_emit(s, buf, len);
         case LAYER_COMPRESSION_GZIP:
-                s->z.next_in = (Bytef *) buf;
-                s->z.avail_in = (uInt) len;
+                s->z.next_in = (Bytef *)buf;
+                s->z.avail_in = (uInt)len;
                 for (;;) {
                         int zr;
 
@@ -483,10 +483,10 @@ static int sink_feed(struct tar_sink *s, const void *buf, size_t len, bool finis
                                 return 0;
                 }
         case LAYER_COMPRESSION_ZSTD: {
-                ZSTD_inBuffer ib = { .src = buf, .size = len };
+                ZSTD_inBuffer ib = {.src = buf, .size = len};
 
                 for (;;) {
-                        ZSTD_outBuffer ob = { .dst = s->out, .size = SINK_OUT_SIZE };
+                        ZSTD_outBuffer ob = {.dst = s->out, .size = SINK_OUT_SIZE};
                         size_t left = ZSTD_compressStream2(s->zstd, &ob, &ib, finish ? ZSTD_e_end : ZSTD_e_continue);
 
                         if (ZSTD_isError(left))
@@ -515,7 +515,7 @@ static la_ssize_t archive_write_cb(struct archive *a, void *userdata, const void
                 archive_set_error(a, EIO, "%s", berr_msg(s->error));
                 return -1;
         }
-        return (la_ssize_t) len;
+        return (la_ssize_t)len;
 }
 
 static int sink_init(struct tar_sink *s, const struct layer_create_opts *opts, struct berr **err)
@@ -527,8 +527,8 @@ static int sink_init(struct tar_sink *s, const struct layer_create_opts *opts, s
         case LAYER_COMPRESSION_GZIP:
                 /* windowBits 16+15: a gzip wrapper with mtime 0 and no name, so equal trees give
                  * equal blobs. */
-                if (deflateInit2(&s->z, opts->level > 0 ? opts->level : Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS,
-                                 8, Z_DEFAULT_STRATEGY) != Z_OK)
+                if (deflateInit2(&s->z, opts->level > 0 ? opts->level : Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+                                 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
                         return berr_set(err, EINVAL, "initialise gzip compression (level %d)", opts->level);
                 s->z_init = true;
                 return 0;
@@ -536,13 +536,14 @@ static int sink_init(struct tar_sink *s, const struct layer_create_opts *opts, s
                 s->zstd = ZSTD_createCCtx();
                 if (!s->zstd)
                         abort();
-                if (opts->level > 0 && ZSTD_isError(ZSTD_CCtx_setParameter(s->zstd, ZSTD_c_compressionLevel, opts->level)))
+                if (opts->level > 0 &&
+                    ZSTD_isError(ZSTD_CCtx_setParameter(s->zstd, ZSTD_c_compressionLevel, opts->level)))
                         return berr_set(err, EINVAL, "invalid zstd level %d", opts->level);
                 return 0;
         case _LAYER_COMPRESSION_MAX:
         case _LAYER_COMPRESSION_INVALID:
         default:
-                return berr_set(err, EINVAL, "invalid compression %d", (int) opts->compression);
+                return berr_set(err, EINVAL, "invalid compression %d", (int)opts->compression);
         }
 }
 
@@ -564,11 +565,11 @@ static void archive_write_freep(struct archive **a)
 int layer_create_tar(int src_dirfd, const struct layer_create_opts *opts, int out_fd, struct layer_digests *ret,
                      struct berr **err)
 {
-        static const struct layer_create_opts defaults = { .compression = LAYER_COMPRESSION_NONE, .clamp_mtime = -1 };
+        static const struct layer_create_opts defaults = {.compression = LAYER_COMPRESSION_NONE, .clamp_mtime = -1};
         _cleanup_(md_freep) EVP_MD_CTX *blob_md = md_new();
         _cleanup_(md_freep) EVP_MD_CTX *diff_md = md_new();
         _cleanup_(archive_write_freep) struct archive *a = archive_write_new();
-        struct tar_sink s = { .fd = out_fd, .blob_md = blob_md, .diff_md = diff_md };
+        struct tar_sink s = {.fd = out_fd, .blob_md = blob_md, .diff_md = diff_md};
         struct layer_digests d = {};
         int r;
 
@@ -582,7 +583,8 @@ int layer_create_tar(int src_dirfd, const struct layer_create_opts *opts, int ou
                 goto out;
         /* Restricted pax: plain ustar headers unless a name, id, size or xattr needs more.
          * One 512-byte block per write, and no padding of the end to 10 KiB records. */
-        if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK || archive_write_set_bytes_per_block(a, 512) != ARCHIVE_OK ||
+        if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+            archive_write_set_bytes_per_block(a, 512) != ARCHIVE_OK ||
             archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
             archive_write_open(a, &s, NULL, archive_write_cb, NULL) != ARCHIVE_OK) {
                 r = berr_set(err, EIO, "start tar: %s", archive_error_string(a));

@@ -88,9 +88,11 @@ static int mount_legacy(int layers_dirfd, char *const *short_lowers, const char 
                                  o->userxattr ? ",userxattr" : "");
         else
                 opts = xasprintf("lowerdir=%s%s", lower, o->userxattr ? ",userxattr" : "");
-        if ((long) strlen(opts) >= page)
-                return berr_set(err, E2BIG, "%zu layers do not fit in mount(2)'s %ld bytes of options "
-                                "and this kernel lacks lowerdir+ (Linux 6.8)", strv_length(short_lowers), page);
+        if ((long)strlen(opts) >= page)
+                return berr_set(err, E2BIG,
+                                "%zu layers do not fit in mount(2)'s %ld bytes of options "
+                                "and this kernel lacks lowerdir+ (Linux 6.8)",
+                                strv_length(short_lowers), page);
         if (fchdir(layers_dirfd) < 0)
                 return berr_sys(err, "enter layers directory");
         r = mount("overlay", path_fd_proc(tfd, proc, sizeof(proc)), "overlay", upper ? 0 : MS_RDONLY, opts);
@@ -101,8 +103,8 @@ static int mount_legacy(int layers_dirfd, char *const *short_lowers, const char 
         return r;
 }
 
-int overlay_mount(int layers_dirfd, char *const *lowers, char *const *short_lowers, const char *upper,
-                  const char *work, const char *target, const struct overlay_opts *o, struct berr **err)
+int overlay_mount(int layers_dirfd, char *const *lowers, char *const *short_lowers, const char *upper, const char *work,
+                  const char *target, const struct overlay_opts *o, struct berr **err)
 {
         int r;
 

@@ -35,7 +35,7 @@
 #include "lib/path.h"
 #include "lib/util.h"
 
-#define SHORT_ID_LEN 16
+#define SHORT_ID_LEN      16
 #define SNAPSHOT_META_MAX 256
 
 struct snapshot_store {
@@ -265,7 +265,7 @@ static int make_tmp(struct snapshot_store *s, char **ret_name, struct berr **err
 
                 if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
                         return berr_sys(err, "getrandom");
-                name = xasprintf("tmp/%016llx", (unsigned long long) rnd);
+                name = xasprintf("tmp/%016llx", (unsigned long long)rnd);
                 if (mkdirat(s->fd, name, 0700) < 0) {
                         if (errno == EEXIST)
                                 continue;
@@ -275,7 +275,7 @@ static int make_tmp(struct snapshot_store *s, char **ret_name, struct berr **err
                 if (fd < 0 || flock(fd, LOCK_EX) < 0) {
                         int e = berr_sys(err, "open snapshot temp dir");
                         safe_close(fd);
-                        (void) rm_rf_at(s->fd, name, NULL); /* best effort: the sweep gets it otherwise */
+                        (void)rm_rf_at(s->fd, name, NULL); /* best effort: the sweep gets it otherwise */
                         return e;
                 }
                 *ret_name = TAKE_PTR(name);
@@ -319,7 +319,7 @@ static int unpack_into(struct snapshot_store *s, int tfd, const char *parent, in
                 return r;
         memcpy(link, hex_of(chain), SHORT_ID_LEN);
         link[SHORT_ID_LEN] = 0;
-        size = xasprintf("%llu", (unsigned long long) d->size);
+        size = xasprintf("%llu", (unsigned long long)d->size);
         if ((parent && (r = write_meta(tfd, "parent", parent, err)) < 0) ||
             (r = write_meta(tfd, "diff-id", d->diff_id, err)) < 0 || (r = write_meta(tfd, "size", size, err)) < 0 ||
             (r = write_meta(tfd, "link", link, err)) < 0)
@@ -392,7 +392,7 @@ int snapshot_unpack(struct snapshot_store *s, const char *parent_chain_id, int b
         } else if (r >= 0)
                 r = 1;
         if (r <= 0) {
-                (void) rm_rf_at(s->fd, tmp, NULL); /* best effort: the sweep gets it otherwise */
+                (void)rm_rf_at(s->fd, tmp, NULL); /* best effort: the sweep gets it otherwise */
                 if (r < 0)
                         return berr_wrap(err, "unpack layer%s%s", expected_diff_id ? " " : "",
                                          expected_diff_id ? expected_diff_id : "");
@@ -421,7 +421,7 @@ int snapshot_remove(struct snapshot_store *s, const char *chain_id, struct berr 
          * removal leaves an unlocked tmp/ entry for the next sweep. */
         if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
                 return berr_sys(err, "getrandom");
-        doomed = xasprintf("tmp/rm-%016llx", (unsigned long long) rnd);
+        doomed = xasprintf("tmp/rm-%016llx", (unsigned long long)rnd);
         if (renameat2(s->fd, hex_of(chain_id), s->fd, doomed, RENAME_NOREPLACE) < 0) {
                 if (errno == ENOENT)
                         return 0; /* removed concurrently */
@@ -445,7 +445,7 @@ static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, c
                                const char *target, const struct snapshot_mount_opts *o, struct berr **err)
 {
         _cleanup_(strv_freep) char **chain = NULL, **lowers = NULL, **shorts = NULL;
-        struct overlay_opts oo = { .userxattr = o->userxattr, .force_legacy = o->legacy_mount };
+        struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount};
         int r;
 
         if (chain_id) {
@@ -476,7 +476,8 @@ static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, c
  */
 static int copy_layer(int src_dirfd, int dest_dirfd, bool unprivileged, struct berr **err)
 {
-        struct layer_unpack_opts uo = { .whiteouts = LAYER_WHITEOUT_APPLY, .userxattr = unprivileged, .no_chown = unprivileged };
+        struct layer_unpack_opts uo = {
+                .whiteouts = LAYER_WHITEOUT_APPLY, .userxattr = unprivileged, .no_chown = unprivileged};
         _cleanup_close_ int data_r = -1, data_w = -1, err_r = -1, err_w = -1;
         int p[2], status, r;
         pid_t pid;
@@ -493,12 +494,12 @@ static int copy_layer(int src_dirfd, int dest_dirfd, bool unprivileged, struct b
         if (pid < 0)
                 return berr_sys(err, "fork");
         if (pid == 0) {
-                struct layer_create_opts co = { .overlay_whiteouts = true, .clamp_mtime = -1 };
+                struct layer_create_opts co = {.overlay_whiteouts = true, .clamp_mtime = -1};
                 struct berr *e = NULL;
 
                 data_r = safe_close(data_r);
                 if (layer_create_tar(src_dirfd, &co, data_w, NULL, &e) < 0) {
-                        (void) write_all(err_w, berr_msg(e), strlen(berr_msg(e))); /* the parent reports it */
+                        (void)write_all(err_w, berr_msg(e), strlen(berr_msg(e))); /* the parent reports it */
                         _exit(127);
                 }
                 _exit(0);
@@ -568,20 +569,20 @@ static void empty_dir(const char *dir)
                 if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
                         strv_push(&names, de->d_name);
         for (char **n = names; n && *n; n++)
-                (void) rm_rf_at(fd, *n, NULL); /* best effort, on an error path already */
+                (void)rm_rf_at(fd, *n, NULL); /* best effort, on an error path already */
 }
 
 int snapshot_mount(struct snapshot_store *s, const char *chain_id, const char *upper_dir, const char *work_dir,
                    const char *target, const struct snapshot_mount_opts *opts, enum snapshot_mount_mode *ret_mode,
                    struct berr **err)
 {
-        static const struct snapshot_mount_opts defaults = { .mode = SNAPSHOT_MOUNT_AUTO };
+        static const struct snapshot_mount_opts defaults = {.mode = SNAPSHOT_MOUNT_AUTO};
         int r;
 
         if (!opts)
                 opts = &defaults;
         if (opts->mode < 0 || opts->mode >= _SNAPSHOT_MOUNT_MAX)
-                return berr_set(err, EINVAL, "invalid mount mode %d", (int) opts->mode);
+                return berr_set(err, EINVAL, "invalid mount mode %d", (int)opts->mode);
         if (chain_id && (r = check_id("chain ID", chain_id, err)) < 0)
                 return r;
         if (!opts->readonly && opts->mode != SNAPSHOT_MOUNT_COPY && (!upper_dir || !work_dir))

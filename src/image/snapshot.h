@@ -41,8 +41,7 @@ static inline void snapshot_store_freep(struct snapshot_store **p)
 
 /* OCI chain ID: diff_id for a base layer (parent NULL), else sha256("<parent> <diff_id>").
  * EINVAL when an argument is not "sha256:<64 hex>". */
-int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret[LAYER_DIGEST_MAX],
-                      struct berr **err);
+int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret[LAYER_DIGEST_MAX], struct berr **err);
 
 /* 1 if the snapshot exists (whole), 0 if not; EINVAL for a malformed ID. */
 int snapshot_exists(struct snapshot_store *s, const char *chain_id, struct berr **err);

@@ -47,10 +47,10 @@
 #include "lib/path.h"
 #include "lib/util.h"
 
-#define WHITEOUT_PREFIX ".wh."
-#define WHITEOUT_OPAQUE ".wh..wh..opq"
+#define WHITEOUT_PREFIX      ".wh."
+#define WHITEOUT_OPAQUE      ".wh..wh..opq"
 #define WHITEOUT_META_PREFIX ".wh..wh."
-#define COPY_BUF_SIZE (256 * 1024)
+#define COPY_BUF_SIZE        (256 * 1024)
 
 struct dir_meta {
         char *path; /* owned, cleaned, "" for the root */
@@ -67,18 +67,26 @@ struct extractor {
         size_t n_dirs, cap_dirs;
         void *created; /* apply mode: tsearch() set of the paths this layer created (owned keys) */
         const char *opaque_xattr;
+        /* Fast path for regular files (saves two of six syscalls per file): a new file already
+         * has our uid and gid when no setgid directory is around (overlay mode: every directory
+         * is ours and 0700 until finish_dirs()), and the mode it was created with when the umask
+         * kept every bit. */
+        bool ids_known;
+        uid_t euid;
+        gid_t egid;
+        int umask; /* -1: unknown */
 };
 
 static int open_in_root(int root, const char *path, int flags)
 {
         struct open_how how = {
-                .flags = (unsigned long long) (flags | O_CLOEXEC),
+                .flags = (unsigned long long)(flags | O_CLOEXEC),
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
         int fd;
 
         do
-                fd = (int) syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+                fd = (int)syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
         while (fd < 0 && errno == EAGAIN);
         return fd < 0 ? -errno : fd;
 }
@@ -99,7 +107,7 @@ static int clean_entry_path(const char *name, char **ret, struct berr **err)
         out = xmalloc(n + 1);
         while (*p) {
                 const char *slash = strchr(p, '/');
-                size_t cl = slash ? (size_t) (slash - p) : strlen(p);
+                size_t cl = slash ? (size_t)(slash - p) : strlen(p);
 
                 if (cl == 0 || (cl == 1 && p[0] == '.')) {
                         /* empty or "." component */
@@ -110,7 +118,7 @@ static int clean_entry_path(const char *name, char **ret, struct berr **err)
                                 return berr_set(err, EINVAL, "entry '%s' points outside the layer", name);
                         out[len] = 0;
                         last = strrchr(out, '/');
-                        len = last ? (size_t) (last - out) : 0;
+                        len = last ? (size_t)(last - out) : 0;
                         depth--;
                 } else {
                         if (++depth > LAYER_DEPTH_MAX)
@@ -294,33 +302,33 @@ static int check_ids(struct archive_entry *e, struct berr **err)
         la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
 
         if (uid < 0 || uid >= UINT32_MAX || gid < 0 || gid >= UINT32_MAX)
-                return berr_set(err, EINVAL, "invalid owner %lld:%lld", (long long) uid, (long long) gid);
+                return berr_set(err, EINVAL, "invalid owner %lld:%lld", (long long)uid, (long long)gid);
         return 0;
 }
 
 /* Ownership, xattrs, mode, times of a non-directory: through fd when there is one. The order
  * matters: chown(2) clears setuid bits and security.capability, so it comes first. */
 static int set_meta(struct extractor *x, struct archive_entry *e, int fd, int pfd, const char *name, bool is_link,
-                    struct berr **err)
+                    int created_mode, struct berr **err)
 {
-        uid_t uid = (uid_t) archive_entry_uid(e);
-        gid_t gid = (gid_t) archive_entry_gid(e);
+        uid_t uid = (uid_t)archive_entry_uid(e);
+        gid_t gid = (gid_t)archive_entry_gid(e);
         mode_t mode = archive_entry_perm(e) & 07777;
         struct timespec ts[2];
         int r;
 
-        if (!x->opts->no_chown) {
+        if (!x->opts->no_chown && !(created_mode >= 0 && x->ids_known && uid == x->euid && gid == x->egid)) {
                 r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
                 if (r < 0)
-                        return berr_sys(err, "chown to %u:%u", (unsigned) uid, (unsigned) gid);
+                        return berr_sys(err, "chown to %u:%u", (unsigned)uid, (unsigned)gid);
         }
         r = set_xattrs(x, e, fd, pfd, name, err);
         if (r < 0)
                 return r;
-        if (!is_link) {
+        if (!is_link && created_mode != (int)mode) {
                 r = fd >= 0 ? fchmod(fd, mode) : fchmodat(pfd, name, mode, 0);
                 if (r < 0)
-                        return berr_sys(err, "chmod %04o", (unsigned) mode);
+                        return berr_sys(err, "chmod %04o", (unsigned)mode);
         }
         entry_times(e, ts);
         r = fd >= 0 ? futimens(fd, ts) : utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW);
@@ -343,7 +351,7 @@ static int write_data(struct archive *a, int fd, la_int64_t size, struct berr **
                         break;
                 if (r < ARCHIVE_WARN)
                         return berr_set(err, EINVAL, "read file data: %s", archive_error_string(a));
-                if (off < 0 || off > size || (la_int64_t) len > size - off)
+                if (off < 0 || off > size || (la_int64_t)len > size - off)
                         return berr_set(err, EINVAL, "file data beyond its size");
                 while (len > 0) {
                         ssize_t n = pwrite(fd, buf, len, off);
@@ -352,15 +360,15 @@ static int write_data(struct archive *a, int fd, la_int64_t size, struct berr **
                                 continue;
                         if (n <= 0)
                                 return berr_sys(err, "write");
-                        buf = (const char *) buf + n;
-                        len -= (size_t) n;
+                        buf = (const char *)buf + n;
+                        len -= (size_t)n;
                         off += n;
                 }
                 if (off > end)
                         end = off;
         }
         if (end < size && ftruncate(fd, size) < 0) /* a sparse tail */
-                return berr_sys(err, "truncate to %lld", (long long) size);
+                return berr_sys(err, "truncate to %lld", (long long)size);
         return 0;
 }
 
@@ -368,10 +376,16 @@ static int extract_file(struct extractor *x, struct archive *a, struct archive_e
                         struct berr **err)
 {
         _cleanup_close_ int fd = -1;
-        int r;
+        mode_t mode = archive_entry_perm(e) & 07777;
+        int created_mode = -1, r;
 
+        /* Created with its final mode when the umask keeps it (no setuid/setgid bits: they
+         * come after chown), else 0600 and fchmod()ed later. */
+        if (x->umask >= 0 && !(mode & 07000) && (mode & ~(mode_t)x->umask) == mode)
+                created_mode = (int)mode;
         for (int tries = 0; tries < 2 && fd < 0; tries++) {
-                fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+                fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                            created_mode >= 0 ? mode : 0600);
                 if (fd < 0 && errno == EEXIST && tries == 0) {
                         r = make_room(x, pfd, name, false, err);
                         if (r < 0)
@@ -382,7 +396,7 @@ static int extract_file(struct extractor *x, struct archive *a, struct archive_e
         r = write_data(a, fd, archive_entry_size(e), err);
         if (r < 0)
                 return r;
-        return set_meta(x, e, fd, pfd, name, false, err);
+        return set_meta(x, e, fd, pfd, name, false, created_mode, err);
 }
 
 /* Symlinks, devices, fifos: created by one call, retried once after making room. */
@@ -401,7 +415,11 @@ static int extract_node(struct extractor *x, struct archive_entry *e, int pfd, c
                 if (type == AE_IFLNK)
                         r = symlinkat(target, pfd, name);
                 else
-                        r = mknodat(pfd, name, (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) | 0600,
+                        r = mknodat(pfd, name,
+                                    (type == AE_IFCHR   ? S_IFCHR
+                                     : type == AE_IFBLK ? S_IFBLK
+                                                        : S_IFIFO) |
+                                            0600,
                                     makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e)));
                 if (r == 0 || errno != EEXIST || tries > 0)
                         break;
@@ -411,11 +429,11 @@ static int extract_node(struct extractor *x, struct archive_entry *e, int pfd, c
         }
         if (r < 0)
                 return berr_sys(err, "create");
-        return set_meta(x, e, -1, pfd, name, type == AE_IFLNK, err);
+        return set_meta(x, e, -1, pfd, name, type == AE_IFLNK, -1, err);
 }
 
-static int extract_hardlink(struct extractor *x, struct archive_entry *e, const char *path, int pfd,
-                            const char *name, struct berr **err)
+static int extract_hardlink(struct extractor *x, struct archive_entry *e, const char *path, int pfd, const char *name,
+                            struct berr **err)
 {
         _cleanup_free_ char *target = NULL;
         _cleanup_close_ int tfd = -1;
@@ -465,9 +483,8 @@ static int extract_dir(struct extractor *x, struct archive_entry *e, const char 
                 } else if (r < 0)
                         return berr_sys(err, "mkdir");
         }
-        if (!x->opts->no_chown &&
-            fchownat(pfd, *path ? name : ".", (uid_t) archive_entry_uid(e), (gid_t) archive_entry_gid(e),
-                     AT_SYMLINK_NOFOLLOW) < 0)
+        if (!x->opts->no_chown && fchownat(pfd, *path ? name : ".", (uid_t)archive_entry_uid(e),
+                                           (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
                 return berr_sys(err, "chown");
         r = set_xattrs(x, e, -1, pfd, *path ? name : ".", err);
         if (r < 0)
@@ -478,7 +495,7 @@ static int extract_dir(struct extractor *x, struct archive_entry *e, const char 
         }
         entry_times(e, ts);
         m = &x->dirs[x->n_dirs++];
-        *m = (struct dir_meta){ .path = xstrdup(path), .mode = archive_entry_perm(e) & 07777, .mtime = ts[1] };
+        *m = (struct dir_meta){.path = xstrdup(path), .mode = archive_entry_perm(e) & 07777, .mtime = ts[1]};
         return 0;
 }
 
@@ -614,13 +631,29 @@ static int extract_entry(struct extractor *x, struct archive *a, struct archive_
                         r = extract_node(x, e, pfd, name, err);
                         break;
                 default:
-                        r = berr_set(err, EINVAL, "unsupported entry type 0%o", (unsigned) type);
+                        r = berr_set(err, EINVAL, "unsupported entry type 0%o", (unsigned)type);
                         break;
                 }
         if (r < 0)
                 return berr_wrap(err, "'%s'", raw);
         mark_created(x, path);
         return 0;
+}
+
+/* The process umask from /proc (umask(2) cannot read it without changing it), or -1. */
+static int read_umask(void)
+{
+        _cleanup_free_ char *status = NULL;
+        const char *line;
+        size_t len;
+        unsigned v;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/status", 64 * 1024, &status, &len, NULL) < 0)
+                return -1;
+        line = strstr(status, "\nUmask:");
+        if (!line || sscanf(line + 7, "%o", &v) != 1 || v > 0777)
+                return -1;
+        return (int)v;
 }
 
 /* Directory modes and mtimes, deepest (latest) first so a parent's mtime is set after its
@@ -630,7 +663,7 @@ static int finish_dirs(struct extractor *x, struct berr **err)
         for (size_t i = x->n_dirs; i-- > 0;) {
                 struct dir_meta *m = &x->dirs[i];
                 _cleanup_close_ int fd = open_in_root(x->root, m->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-                struct timespec ts[2] = { m->mtime, m->mtime };
+                struct timespec ts[2] = {m->mtime, m->mtime};
 
                 if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
                         continue;
@@ -663,8 +696,14 @@ int tar_extract(struct archive *a, int dest_dirfd, const struct layer_unpack_opt
                 .opaque_xattr = opts->userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque",
         };
         uint64_t n = 0;
+        struct stat st;
         int r;
 
+        x.umask = read_umask();
+        x.euid = geteuid();
+        x.egid = getegid();
+        x.ids_known =
+                opts->whiteouts == LAYER_WHITEOUT_OVERLAY && fstat(dest_dirfd, &st) == 0 && !(st.st_mode & S_ISGID);
         for (;;) {
                 struct archive_entry *e;
 
@@ -672,7 +711,7 @@ int tar_extract(struct archive *a, int dest_dirfd, const struct layer_unpack_opt
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r < ARCHIVE_WARN) {
-                        r = berr_set(err, EINVAL, "corrupt layer tar after %llu entries: %s", (unsigned long long) n,
+                        r = berr_set(err, EINVAL, "corrupt layer tar after %llu entries: %s", (unsigned long long)n,
                                      archive_error_string(a));
                         goto out;
                 }
@@ -766,7 +805,8 @@ static int read_xattrs(int fd, const char *path, struct archive_entry *e, bool *
                 if (is_overlay_xattr(name)) {
                         if (ret_opaque && endswith(name, ".overlay.opaque")) {
                                 char v[4];
-                                ssize_t l = fd >= 0 ? fgetxattr(fd, name, v, sizeof(v)) : lgetxattr(path, name, v, sizeof(v));
+                                ssize_t l = fd >= 0 ? fgetxattr(fd, name, v, sizeof(v))
+                                                    : lgetxattr(path, name, v, sizeof(v));
                                 if (l == 1 && v[0] == 'y')
                                         *ret_opaque = true;
                         }
@@ -779,7 +819,7 @@ static int read_xattrs(int fd, const char *path, struct archive_entry *e, bool *
                               : lgetxattr(path, name, value, LAYER_XATTR_VALUE_MAX);
                 if (len < 0)
                         return berr_sys(err, "read xattr '%s'", name);
-                archive_entry_xattr_add_entry(e, name, value, (size_t) len);
+                archive_entry_xattr_add_entry(e, name, value, (size_t)len);
         }
         return 0;
 }
@@ -789,7 +829,8 @@ static int write_file_data(struct writer *w, int fd, off_t size, struct berr **e
         off_t done = 0;
 
         while (done < size) {
-                ssize_t n = read(fd, w->buf, (size_t) (size - done) < COPY_BUF_SIZE ? (size_t) (size - done) : COPY_BUF_SIZE);
+                ssize_t n =
+                        read(fd, w->buf, (size_t)(size - done) < COPY_BUF_SIZE ? (size_t)(size - done) : COPY_BUF_SIZE);
 
                 if (n < 0 && errno == EINTR)
                         continue;
@@ -797,7 +838,7 @@ static int write_file_data(struct writer *w, int fd, off_t size, struct berr **e
                         return berr_sys(err, "read");
                 if (n == 0)
                         return berr_set(err, EIO, "file shrank while being read");
-                if (archive_write_data(w->a, w->buf, (size_t) n) != n)
+                if (archive_write_data(w->a, w->buf, (size_t)n) != n)
                         return berr_set(err, EIO, "write tar data: %s", archive_error_string(w->a));
                 done += n;
         }
@@ -812,7 +853,7 @@ static void entry_fill(struct writer *w, struct archive_entry *e, const char *pa
         long nsec = st->st_mtim.tv_nsec;
 
         if (w->opts->clamp_mtime >= 0 && mtime > w->opts->clamp_mtime) {
-                mtime = (time_t) w->opts->clamp_mtime;
+                mtime = (time_t)w->opts->clamp_mtime;
                 nsec = 0;
         }
         archive_entry_set_pathname(e, path);
@@ -846,7 +887,7 @@ static int write_one(struct writer *w, int dirfd, const char *name, const char *
         switch (st.st_mode & S_IFMT) {
         case S_IFREG:
                 if (st.st_nlink > 1) {
-                        struct link_key key = { .dev = st.st_dev, .ino = st.st_ino }, **found;
+                        struct link_key key = {.dev = st.st_dev, .ino = st.st_ino}, **found;
                         struct link_key *k;
 
                         found = tfind(&key, &w->links, cmp_link);
@@ -856,7 +897,7 @@ static int write_one(struct writer *w, int dirfd, const char *name, const char *
                                 return write_header(w, e, err);
                         }
                         k = xmalloc(sizeof(*k));
-                        *k = (struct link_key){ .dev = st.st_dev, .ino = st.st_ino, .path = xstrdup(path) };
+                        *k = (struct link_key){.dev = st.st_dev, .ino = st.st_ino, .path = xstrdup(path)};
                         if (!tsearch(k, &w->links, cmp_link))
                                 abort();
                 }
@@ -907,7 +948,7 @@ static int write_one(struct writer *w, int dirfd, const char *name, const char *
 
                 if (n < 0)
                         return berr_sys(err, "readlink '%s'", path);
-                if ((size_t) n >= sizeof(target))
+                if ((size_t)n >= sizeof(target))
                         return berr_set(err, ENAMETOOLONG, "symlink '%s' target too long", path);
                 target[n] = 0;
                 archive_entry_set_symlink(e, target);
@@ -949,7 +990,7 @@ static int write_tree(struct writer *w, int dirfd, const char *prefix, unsigned 
 
 int tar_write_tree(int src_dirfd, const struct layer_create_opts *opts, struct archive *a, struct berr **err)
 {
-        struct writer w = { .a = a, .opts = opts, .buf = xmalloc(COPY_BUF_SIZE) };
+        struct writer w = {.a = a, .opts = opts, .buf = xmalloc(COPY_BUF_SIZE)};
         _cleanup_close_ int fd = openat(src_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         int r;
 

@@ -44,7 +44,7 @@ static void check_only_dest(const char *tmp)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         char tmp[] = "/tmp/berth-fuzz-tar-XXXXXX";
-        struct layer_unpack_opts opts = { .userxattr = true, .no_chown = true };
+        struct layer_unpack_opts opts = {.userxattr = true, .no_chown = true};
         struct berr *err = NULL;
         int in, dest;
 
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (dest < 0)
                         abort();
         }
-        (void) layer_unpack(in, dest, &opts, NULL, &err); /* must not crash, leak or escape */
+        (void)layer_unpack(in, dest, &opts, NULL, &err); /* must not crash, leak or escape */
         berr_free(err);
         close(dest);
         close(in);

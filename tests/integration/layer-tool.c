@@ -6,6 +6,7 @@
  *   layer-tool unpack DIR BLOB [--apply]                 layer_unpack into DIR (created if missing)
  *   layer-tool create DIR OUT [none|gzip|zstd] [--overlay] layer_create_tar of DIR
  *   layer-tool snap-unpack ROOT PARENT|- BLOB [DIFF_ID]  snapshot_unpack; prints the chain ID
+ *   layer-tool snap-stack ROOT BLOB...                   unpacks the blobs as a stack; prints the top chain ID
  *   layer-tool snap-remove ROOT CHAIN
  *   layer-tool snap-mount ROOT CHAIN|- UPPER WORK TARGET [auto|overlay|copy] [--ro] [--legacy]
  *   layer-tool snap-umount TARGET
@@ -33,14 +34,15 @@ static bool has_flag(int argc, char **argv, const char *flag)
 
 static int cmd_unpack(int argc, char **argv, struct berr **err)
 {
-        struct layer_unpack_opts o = { .whiteouts = has_flag(argc, argv, "--apply") ? LAYER_WHITEOUT_APPLY : LAYER_WHITEOUT_OVERLAY };
+        struct layer_unpack_opts o = {.whiteouts = has_flag(argc, argv, "--apply") ? LAYER_WHITEOUT_APPLY
+                                                                                   : LAYER_WHITEOUT_OVERLAY};
         _cleanup_close_ int in = -1, dir = -1;
         struct layer_digests d;
         int r;
 
         if (argc < 4)
                 return berr_set(err, EINVAL, "usage: unpack DIR BLOB [--apply]");
-        (void) mkdir(argv[2], 0755);
+        (void)mkdir(argv[2], 0755);
         dir = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         in = open(argv[3], O_RDONLY | O_CLOEXEC);
         if (dir < 0 || in < 0)
@@ -48,13 +50,13 @@ static int cmd_unpack(int argc, char **argv, struct berr **err)
         r = layer_unpack(in, dir, &o, &d, err);
         if (r < 0)
                 return r;
-        printf("%s %s %llu\n", d.diff_id, d.digest, (unsigned long long) d.size);
+        printf("%s %s %llu\n", d.diff_id, d.digest, (unsigned long long)d.size);
         return 0;
 }
 
 static int cmd_create(int argc, char **argv, struct berr **err)
 {
-        struct layer_create_opts o = { .clamp_mtime = -1, .overlay_whiteouts = has_flag(argc, argv, "--overlay") };
+        struct layer_create_opts o = {.clamp_mtime = -1, .overlay_whiteouts = has_flag(argc, argv, "--overlay")};
         _cleanup_close_ int dir = -1, out = -1;
         struct layer_digests d;
         int r;
@@ -101,6 +103,22 @@ static int cmd_snap(int argc, char **argv, struct berr **err)
                 if (r < 0)
                         return r;
                 printf("%s\n", chain);
+                return 0;
+        }
+        if (streq(argv[1], "snap-stack")) {
+                char parent[LAYER_DIGEST_MAX] = "";
+
+                for (int i = 3; i < argc; i++) {
+                        _cleanup_close_ int in = open(argv[i], O_RDONLY | O_CLOEXEC);
+
+                        if (in < 0)
+                                return berr_sys(err, "open '%s'", argv[i]);
+                        r = snapshot_unpack(s, *parent ? parent : NULL, in, NULL, NULL, chain, NULL, err);
+                        if (r < 0)
+                                return berr_wrap(err, "'%s'", argv[i]);
+                        memcpy(parent, chain, sizeof(chain));
+                }
+                printf("%s\n", parent);
                 return 0;
         }
         if (streq(argv[1], "snap-remove"))

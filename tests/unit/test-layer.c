@@ -48,7 +48,7 @@ static void make_tar(const char *path, const struct ent *ents, size_t n, const c
                 size_t len = 0;
 
                 archive_entry_set_pathname(e, ents[i].path);
-                archive_entry_set_mtime(e, 1000000 + (time_t) i, 0);
+                archive_entry_set_mtime(e, 1000000 + (time_t)i, 0);
                 switch (ents[i].type) {
                 case 'd':
                         archive_entry_set_mode(e, AE_IFDIR | 0755);
@@ -67,7 +67,7 @@ static void make_tar(const char *path, const struct ent *ents, size_t n, const c
                 default:
                         archive_entry_set_mode(e, AE_IFREG | 0644);
                         len = ents[i].data ? strlen(ents[i].data) : 0;
-                        archive_entry_set_size(e, (la_int64_t) len);
+                        archive_entry_set_size(e, (la_int64_t)len);
                         break;
                 }
                 if (ents[i].xattr_name)
@@ -75,7 +75,7 @@ static void make_tar(const char *path, const struct ent *ents, size_t n, const c
                                                       strlen(ents[i].xattr_value));
                 if (archive_write_header(a, e) != ARCHIVE_OK)
                         abort();
-                if (len && archive_write_data(a, ents[i].data, len) != (la_ssize_t) len)
+                if (len && archive_write_data(a, ents[i].data, len) != (la_ssize_t)len)
                         abort();
                 archive_entry_free(e);
         }
@@ -90,7 +90,7 @@ static int unpack_file(const char *path, const char *dest, const struct layer_un
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         _cleanup_close_ int dfd = -1;
-        struct layer_unpack_opts o = opts ? *opts : (struct layer_unpack_opts){ .userxattr = true };
+        struct layer_unpack_opts o = opts ? *opts : (struct layer_unpack_opts){.userxattr = true};
 
         if (fd < 0)
                 abort();
@@ -135,15 +135,12 @@ static void check_outside(void)
         ASSERT_EQ(st.st_nlink, 1);
 }
 
-TEST(whiteouts_become_overlay_whiteouts) {
+TEST(whiteouts_become_overlay_whiteouts)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         const struct ent ents[] = {
-                { "a/", 'd' },
-                { "a/keep", 'f', "k" },
-                { "a/.wh..wh..opq", 'f' },
-                { "b/.wh.c", 'f' },
-                { ".wh.top", 'f' },
-                { ".wh..wh.plnk", 'f' },
+                {"a/", 'd'},      {"a/keep", 'f', "k"}, {"a/.wh..wh..opq", 'f'},
+                {"b/.wh.c", 'f'}, {".wh.top", 'f'},     {".wh..wh.plnk", 'f'},
         };
         struct stat st;
         char v[8];
@@ -175,32 +172,38 @@ static void expect_refused(const struct ent *ents, size_t n, const char *msg)
         ASSERT_FALSE(exists("evil"));
 }
 
-TEST(dotdot_entry_refused) {
-        const struct ent ents[] = { { "ok", 'f', "x" }, { "../evil", 'f', "x" } };
+TEST(dotdot_entry_refused)
+{
+        const struct ent ents[] = {{"ok", 'f', "x"}, {"../evil", 'f', "x"}};
         expect_refused(ents, ELEMENTSOF(ents), "points outside the layer");
 }
 
-TEST(dotdot_inside_path_refused) {
-        const struct ent ents[] = { { "a/b/../../../outside/secret", 'f', "pwned" } };
+TEST(dotdot_inside_path_refused)
+{
+        const struct ent ents[] = {{"a/b/../../../outside/secret", 'f', "pwned"}};
         expect_refused(ents, ELEMENTSOF(ents), "points outside the layer");
 }
 
-TEST(hardlink_to_outside_refused) {
-        const struct ent ents[] = { { "h", 'h', "../outside/secret" } };
+TEST(hardlink_to_outside_refused)
+{
+        const struct ent ents[] = {{"h", 'h', "../outside/secret"}};
         expect_refused(ents, ELEMENTSOF(ents), "points outside the layer");
 }
 
-TEST(whiteout_of_outside_refused) {
-        const struct ent ents[] = { { "../outside/.wh.secret", 'f' } };
+TEST(whiteout_of_outside_refused)
+{
+        const struct ent ents[] = {{"../outside/.wh.secret", 'f'}};
         expect_refused(ents, ELEMENTSOF(ents), "points outside the layer");
 }
 
-TEST(whiteout_of_dotdot_refused) {
-        const struct ent ents[] = { { "a/.wh...", 'f' } };
+TEST(whiteout_of_dotdot_refused)
+{
+        const struct ent ents[] = {{"a/.wh...", 'f'}};
         expect_refused(ents, ELEMENTSOF(ents), "invalid whiteout");
 }
 
-TEST(absolute_paths_confined) {
+TEST(absolute_paths_confined)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         char cwd[PATH_MAX];
         _cleanup_free_ char *abs = NULL;
@@ -208,7 +211,7 @@ TEST(absolute_paths_confined) {
         ASSERT_TRUE(getcwd(cwd, sizeof(cwd)));
         abs = xasprintf("%s/outside/abs", cwd);
         {
-                const struct ent ents[] = { { abs, 'f', "x" }, { "/top", 'f', "y" } };
+                const struct ent ents[] = {{abs, 'f', "x"}, {"/top", 'f', "y"}};
                 make_outside();
                 make_tar("l.tar", ents, ELEMENTSOF(ents), "none");
                 ASSERT_OK_ERR(unpack_file("l.tar", "dest", NULL, NULL, &err), &err);
@@ -221,7 +224,8 @@ TEST(absolute_paths_confined) {
         }
 }
 
-TEST(symlink_then_file_through_it_confined) {
+TEST(symlink_then_file_through_it_confined)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         char cwd[PATH_MAX];
         _cleanup_free_ char *abs = NULL, *inside = NULL;
@@ -230,13 +234,13 @@ TEST(symlink_then_file_through_it_confined) {
         abs = xasprintf("%s/outside", cwd);
         {
                 const struct ent ents[] = {
-                        { "l", 'l', abs },
-                        { "l/pwned", 'f', "x" },
-                        { "r", 'l', "../outside" },
-                        { "r/pwned2", 'f', "x" },
-                        { "r/secret", 'f', "overwritten?" },
-                        { "s", 'l', "../../../../../../../.." },
-                        { "s/tmp/pwned3", 'f', "x" },
+                        {"l", 'l', abs},
+                        {"l/pwned", 'f', "x"},
+                        {"r", 'l', "../outside"},
+                        {"r/pwned2", 'f', "x"},
+                        {"r/secret", 'f', "overwritten?"},
+                        {"s", 'l', "../../../../../../../.."},
+                        {"s/tmp/pwned3", 'f', "x"},
                 };
                 make_outside();
                 make_tar("l.tar", ents, ELEMENTSOF(ents), "none");
@@ -251,7 +255,8 @@ TEST(symlink_then_file_through_it_confined) {
         ASSERT_TRUE(exists("dest/tmp/pwned3"));
 }
 
-TEST(hardlink_through_symlink_confined) {
+TEST(hardlink_through_symlink_confined)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         char cwd[PATH_MAX];
         _cleanup_free_ char *abs = NULL, *sec = NULL;
@@ -262,7 +267,7 @@ TEST(hardlink_through_symlink_confined) {
         sec = xasprintf("%s/outside/secret", cwd);
         {
                 /* a symlink to the secret, hardlinked: the link is to the symlink itself */
-                const struct ent ents[] = { { "s", 'l', sec }, { "h", 'h', "s" } };
+                const struct ent ents[] = {{"s", 'l', sec}, {"h", 'h', "s"}};
                 make_outside();
                 make_tar("l.tar", ents, ELEMENTSOF(ents), "none");
                 ASSERT_OK_ERR(unpack_file("l.tar", "dest", NULL, NULL, &err), &err);
@@ -272,7 +277,7 @@ TEST(hardlink_through_symlink_confined) {
         }
         {
                 /* a hardlink whose target path goes through a symlink to outside: resolved inside */
-                const struct ent ents[] = { { "l", 'l', abs }, { "h", 'h', "l/secret" } };
+                const struct ent ents[] = {{"l", 'l', abs}, {"h", 'h', "l/secret"}};
                 make_tar("l2.tar", ents, ELEMENTSOF(ents), "none");
                 berr_free(err);
                 err = NULL;
@@ -281,16 +286,17 @@ TEST(hardlink_through_symlink_confined) {
         }
 }
 
-TEST(truncated_gzip_refused) {
+TEST(truncated_gzip_refused)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_free_ char *big = xmalloc(200000);
         struct stat st;
         const struct ent *ents;
 
         for (size_t i = 0; i < 199999; i++)
-                big[i] = (char) ('a' + (i * 7919) % 26);
+                big[i] = (char)('a' + (i * 7919) % 26);
         big[199999] = 0;
-        ents = (const struct ent[]){ { "f1", 'f', big }, { "f2", 'f', big } };
+        ents = (const struct ent[]){{"f1", 'f', big}, {"f2", 'f', big}};
         make_tar("l.tar.gz", ents, 2, "gzip");
         ASSERT_OK(stat("l.tar.gz", &st));
         ASSERT_OK(truncate("l.tar.gz", st.st_size - 20));
@@ -303,7 +309,8 @@ TEST(truncated_gzip_refused) {
         ASSERT_ERR_CONTAINS(err, "truncated gzip stream");
 }
 
-TEST(corrupt_streams_refused) {
+TEST(corrupt_streams_refused)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         char junk[4096];
 
@@ -312,22 +319,26 @@ TEST(corrupt_streams_refused) {
         ASSERT_EQ(unpack_file("junk", "d1", NULL, NULL, &err), -EINVAL);
         ASSERT_ERR_CONTAINS(err, "corrupt layer tar");
         junk[0] = 0x1f;
-        junk[1] = (char) 0x8b;
+        junk[1] = (char)0x8b;
         ASSERT_OK(write_file_atomic_at(AT_FDCWD, "junk.gz", junk, sizeof(junk), 0644, NULL));
         berr_free(err);
         err = NULL;
         ASSERT_EQ(unpack_file("junk.gz", "d2", NULL, NULL, &err), -EINVAL);
         ASSERT_ERR_CONTAINS(err, "gzip");
-        memcpy(junk, "\xfd" "7zXZ", 5);
+        memcpy(junk,
+               "\xfd"
+               "7zXZ",
+               5);
         ASSERT_OK(write_file_atomic_at(AT_FDCWD, "junk.xz", junk, sizeof(junk), 0644, NULL));
         berr_free(err);
         err = NULL;
         ASSERT_EQ(unpack_file("junk.xz", "d3", NULL, NULL, &err), -EPROTONOSUPPORT);
 }
 
-TEST(trailing_garbage_after_gzip_refused) {
+TEST(trailing_garbage_after_gzip_refused)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
-        const struct ent ents[] = { { "f", 'f', "hello" } };
+        const struct ent ents[] = {{"f", 'f', "hello"}};
         _cleanup_close_ int fd = -1;
 
         make_tar("l.tar.gz", ents, 1, "gzip");
@@ -338,9 +349,10 @@ TEST(trailing_garbage_after_gzip_refused) {
         ASSERT_ERR_CONTAINS(err, "trailing garbage");
 }
 
-TEST(concatenated_gzip_members) {
+TEST(concatenated_gzip_members)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
-        const struct ent ents[] = { { "f", 'f', "hello" } };
+        const struct ent ents[] = {{"f", 'f', "hello"}};
         _cleanup_free_ char *data = NULL;
         size_t len;
         struct layer_digests d;
@@ -355,11 +367,12 @@ TEST(concatenated_gzip_members) {
         ASSERT_TRUE(exists("dest/f"));
 }
 
-TEST(digest_mismatch_refused) {
+TEST(digest_mismatch_refused)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
-        const struct ent ents[] = { { "f", 'f', "hello" } };
+        const struct ent ents[] = {{"f", 'f', "hello"}};
         struct layer_digests d, d2;
-        struct layer_unpack_opts o = { .userxattr = true };
+        struct layer_unpack_opts o = {.userxattr = true};
 
         make_tar("l.tar.zst", ents, 1, "zstd");
         ASSERT_OK_ERR(unpack_file("l.tar.zst", "d0", NULL, &d, &err), &err);
@@ -386,11 +399,12 @@ TEST(digest_mismatch_refused) {
         ASSERT_EQ(unpack_file("l.tar.zst", "d4", &o, NULL, &err), -EINVAL);
 }
 
-TEST(later_entries_replace_earlier) {
+TEST(later_entries_replace_earlier)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         const struct ent ents[] = {
-                { "x", 'f', "file" }, { "x/", 'd' },     { "x/in", 'f', "in" }, { "y/", 'd' },
-                { "y/z", 'f', "z" },  { "y", 'f', "now a file" }, { "x/", 'd' },
+                {"x", 'f', "file"},       {"x/", 'd'}, {"x/in", 'f', "in"}, {"y/", 'd'}, {"y/z", 'f', "z"},
+                {"y", 'f', "now a file"}, {"x/", 'd'},
         };
         struct stat st;
 
@@ -403,11 +417,12 @@ TEST(later_entries_replace_earlier) {
         ASSERT_TRUE(S_ISREG(st.st_mode));
 }
 
-TEST(overlay_xattrs_from_archive_dropped) {
+TEST(overlay_xattrs_from_archive_dropped)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         const struct ent ents[] = {
-                { "d/", 'd', NULL, "user.overlay.redirect", "/etc" },
-                { "f", 'f', "x", "user.kept", "v" },
+                {"d/", 'd', NULL, "user.overlay.redirect", "/etc"},
+                {"f", 'f', "x", "user.kept", "v"},
         };
         char v[16];
 
@@ -417,14 +432,15 @@ TEST(overlay_xattrs_from_archive_dropped) {
         ASSERT_EQ(getxattr("dest/f", "user.kept", v, sizeof(v)), 1);
 }
 
-TEST(apply_mode_deletes_hidden_files) {
+TEST(apply_mode_deletes_hidden_files)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
-        const struct ent lower[] = { { "x", 'f', "x" }, { "d/old", 'f', "old" }, { "e/keep", 'f', "k" } };
+        const struct ent lower[] = {{"x", 'f', "x"}, {"d/old", 'f', "old"}, {"e/keep", 'f', "k"}};
         const struct ent upper[] = {
-                { ".wh.x", 'f' },         { "d/", 'd' },       { "d/new", 'f', "new" },
-                { "d/.wh..wh..opq", 'f' }, { "e/.wh.nothere", 'f' }, { "gone/.wh.a", 'f' },
+                {".wh.x", 'f'},         {"d/", 'd'},         {"d/new", 'f', "new"}, {"d/.wh..wh..opq", 'f'},
+                {"e/.wh.nothere", 'f'}, {"gone/.wh.a", 'f'},
         };
-        struct layer_unpack_opts o = { .whiteouts = LAYER_WHITEOUT_APPLY };
+        struct layer_unpack_opts o = {.whiteouts = LAYER_WHITEOUT_APPLY};
 
         make_tar("lower.tar", lower, ELEMENTSOF(lower), "none");
         make_tar("upper.tar", upper, ELEMENTSOF(upper), "gzip");
@@ -453,17 +469,18 @@ static char *describe(const char *path)
         }
         n = lgetxattr(path, "user.test", xv, sizeof(xv) - 1);
         xv[n > 0 ? n : 0] = 0;
-        return xasprintf("%o %lld %lu %lld.%09ld %s %s", st.st_mode, S_ISDIR(st.st_mode) ? 0LL : (long long) st.st_size,
-                         S_ISDIR(st.st_mode) ? 0UL : (unsigned long) st.st_nlink, (long long) st.st_mtim.tv_sec,
+        return xasprintf("%o %lld %lu %lld.%09ld %s %s", st.st_mode, S_ISDIR(st.st_mode) ? 0LL : (long long)st.st_size,
+                         S_ISDIR(st.st_mode) ? 0UL : (unsigned long)st.st_nlink, (long long)st.st_mtim.tv_sec,
                          st.st_mtim.tv_nsec, target, xv);
 }
 
-TEST(round_trip_keeps_metadata) {
+TEST(round_trip_keeps_metadata)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
-        const char *paths[] = { "d", "d/file", "d/suid", "d/link", "d/hard", "d/fifo", "d/sub", "d/sub/deep", "top" };
-        struct timespec ts[2] = { { 1234567890, 0 }, { 1234567890, 0 } };
+        const char *paths[] = {"d", "d/file", "d/suid", "d/link", "d/hard", "d/fifo", "d/sub", "d/sub/deep", "top"};
+        struct timespec ts[2] = {{1234567890, 0}, {1234567890, 0}};
         _cleanup_close_ int src = -1, out = -1, out2 = -1, dst = -1;
-        struct layer_create_opts co = { .compression = LAYER_COMPRESSION_GZIP, .clamp_mtime = -1 };
+        struct layer_create_opts co = {.compression = LAYER_COMPRESSION_GZIP, .clamp_mtime = -1};
         struct layer_digests d1, d2, du;
         struct stat st;
 
@@ -509,16 +526,20 @@ TEST(round_trip_keeps_metadata) {
         ASSERT_EQ(st.st_mode & 07777, 04755);
         ASSERT_OK(stat("dst/d/hard", &st));
         ASSERT_EQ(st.st_nlink, 2);
-        (void) dst;
+        (void)dst;
 }
 
-TEST(create_tar_turns_overlay_whiteouts_into_wh_entries) {
+TEST(create_tar_turns_overlay_whiteouts_into_wh_entries)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         const struct ent ents[] = {
-                { "a/", 'd' }, { "a/.wh..wh..opq", 'f' }, { "a/f", 'f', "f" }, { "b/.wh.gone", 'f' },
+                {"a/", 'd'},
+                {"a/.wh..wh..opq", 'f'},
+                {"a/f", 'f', "f"},
+                {"b/.wh.gone", 'f'},
         };
         _cleanup_close_ int src = -1, out = -1;
-        struct layer_create_opts co = { .overlay_whiteouts = true, .clamp_mtime = -1 };
+        struct layer_create_opts co = {.overlay_whiteouts = true, .clamp_mtime = -1};
         struct archive *a;
         struct archive_entry *e;
         _cleanup_(strv_freep) char **names = NULL;
@@ -539,14 +560,16 @@ TEST(create_tar_turns_overlay_whiteouts_into_wh_entries) {
         ASSERT_STREQ(joined, "a/ a/.wh..wh..opq a/f b/ b/.wh.gone");
 }
 
-TEST(compression_names) {
+TEST(compression_names)
+{
         ASSERT_STREQ(layer_compression_to_string(LAYER_COMPRESSION_ZSTD), "zstd");
         ASSERT_EQ(layer_compression_from_string("gzip"), LAYER_COMPRESSION_GZIP);
         ASSERT_EQ(layer_compression_from_string("lz4"), _LAYER_COMPRESSION_INVALID);
         ASSERT_TRUE(layer_compression_to_string(_LAYER_COMPRESSION_MAX) == NULL);
 }
 
-TEST(chain_id_follows_oci) {
+TEST(chain_id_follows_oci)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         char a[80], b[80], c[LAYER_DIGEST_MAX];
 
@@ -575,11 +598,12 @@ static int count_entries(const char *dir)
         return n;
 }
 
-TEST(snapshot_unpack_once_and_remove) {
+TEST(snapshot_unpack_once_and_remove)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
-        const struct ent base[] = { { "etc/", 'd' }, { "etc/a", 'f', "a" }, { "etc/b", 'f', "b" } };
-        const struct ent top[] = { { "etc/.wh.b", 'f' }, { "new", 'f', "n" } };
+        const struct ent base[] = {{"etc/", 'd'}, {"etc/a", 'f', "a"}, {"etc/b", 'f', "b"}};
+        const struct ent top[] = {{"etc/.wh.b", 'f'}, {"new", 'f', "n"}};
         char c1[LAYER_DIGEST_MAX], c2[LAYER_DIGEST_MAX], again[LAYER_DIGEST_MAX];
         struct layer_digests d1, d2;
         _cleanup_close_ int f1 = -1, f2 = -1;
@@ -623,11 +647,12 @@ TEST(snapshot_unpack_once_and_remove) {
         ASSERT_EQ(count_entries("root/layers/l"), 1);
 }
 
-TEST(snapshot_failed_unpack_leaves_nothing) {
+TEST(snapshot_failed_unpack_leaves_nothing)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
-        const struct ent bad[] = { { "ok", 'f', "x" }, { "../evil", 'f', "x" } };
-        const struct ent good[] = { { "ok", 'f', "x" } };
+        const struct ent bad[] = {{"ok", 'f', "x"}, {"../evil", 'f', "x"}};
+        const struct ent good[] = {{"ok", 'f', "x"}};
         char c[LAYER_DIGEST_MAX];
         _cleanup_close_ int f = -1, g = -1;
 
@@ -649,7 +674,8 @@ TEST(snapshot_failed_unpack_leaves_nothing) {
         ASSERT_FALSE(exists("evil"));
 }
 
-TEST(snapshot_concurrent_unpacks_of_one_chain) {
+TEST(snapshot_concurrent_unpacks_of_one_chain)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
         _cleanup_free_ char *big = xmalloc(300000);
@@ -661,10 +687,10 @@ TEST(snapshot_concurrent_unpacks_of_one_chain) {
         memset(big, 'q', 299999);
         big[299999] = 0;
         for (size_t i = 0; i < ELEMENTSOF(ents); i++)
-                ents[i] = (struct ent){ xasprintf("f%zu", i), 'f', big };
+                ents[i] = (struct ent){xasprintf("f%zu", i), 'f', big};
         make_tar("l.tar.gz", ents, ELEMENTSOF(ents), "gzip");
         for (size_t i = 0; i < ELEMENTSOF(ents); i++)
-                free((char *) ents[i].path);
+                free((char *)ents[i].path);
         ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
         for (size_t i = 0; i < ELEMENTSOF(pids); i++) {
                 pids[i] = fork();
@@ -685,16 +711,20 @@ TEST(snapshot_concurrent_unpacks_of_one_chain) {
         ASSERT_EQ(count_entries("root/layers/l"), 1);
 }
 
-TEST(snapshot_copy_mode_applies_whiteouts) {
+TEST(snapshot_copy_mode_applies_whiteouts)
+{
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
-        const struct ent base[] = { { "etc/", 'd' }, { "etc/a", 'f', "a" }, { "etc/b", 'f', "b" },
-                                    { "opq/old", 'f', "o" }, { "h1", 'f', "hh" }, { "h2", 'h', "h1" } };
-        const struct ent top[] = { { "etc/.wh.b", 'f' }, { "new", 'f', "n" }, { "opq/", 'd' },
-                                   { "opq/.wh..wh..opq", 'f' }, { "opq/mine", 'f', "m" } };
+        const struct ent base[] = {{"etc/", 'd'},         {"etc/a", 'f', "a"}, {"etc/b", 'f', "b"},
+                                   {"opq/old", 'f', "o"}, {"h1", 'f', "hh"},   {"h2", 'h', "h1"}};
+        const struct ent top[] = {{"etc/.wh.b", 'f'},
+                                  {"new", 'f', "n"},
+                                  {"opq/", 'd'},
+                                  {"opq/.wh..wh..opq", 'f'},
+                                  {"opq/mine", 'f', "m"}};
         char c1[LAYER_DIGEST_MAX], c2[LAYER_DIGEST_MAX];
         _cleanup_close_ int f1 = -1, f2 = -1;
-        struct snapshot_mount_opts o = { .mode = SNAPSHOT_MOUNT_COPY };
+        struct snapshot_mount_opts o = {.mode = SNAPSHOT_MOUNT_COPY};
         enum snapshot_mount_mode used = SNAPSHOT_MOUNT_AUTO;
         struct stat st;
 
