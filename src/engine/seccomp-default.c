@@ -145,8 +145,15 @@ static bool has_cap(char *const *caps, const char *cap)
 struct json_object *spec_gen_seccomp_default(char *const *caps)
 {
         struct json_object *p = json_new_object(), *sys = json_new_array(), *archs = json_new_array();
-        static const char *const arch_names[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32",
-                                                  "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", NULL };
+        /* the native architecture and the ones its kernel also runs (each adds to the filter's length) */
+        static const char *const arch_names[] = {
+#if defined(__x86_64__)
+                "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32",
+#elif defined(__aarch64__)
+                "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
+#endif
+                NULL
+        };
         bool sys_admin = has_cap(caps, "CAP_SYS_ADMIN");
 
         json_add_string(p, "defaultAction", "SCMP_ACT_ERRNO");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "lib/json.h"
 #include "lib/path.h"
 #include "lib/util.h"
+#include "runtime/spec.h"
 
 static const char *const default_caps[] = {
         "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",    "CAP_FOWNER",           "CAP_MKNOD",
@@ -144,7 +146,12 @@ int spec_gen_caps(char *const *add, char *const *drop, bool privileged, char ***
                         return berr_set(err, EINVAL, "unknown capability: \"%s\"", *d);
         }
         if (privileged || add_all) {
-                caps = strv_dup((char *const *) all_caps);
+                /* "all" is what we hold: a capability outside our bounding set cannot be granted */
+                for (const char *const *a = all_caps; *a; a++) {
+                        int nr = oci_capability_from_string(*a);
+                        if (nr >= 0 && prctl(PR_CAPBSET_READ, (unsigned long) nr) == 1)
+                                strv_push(&caps, *a);
+                }
         } else if (!drop_all) {
                 caps = strv_dup((char *const *) default_caps);
         }
