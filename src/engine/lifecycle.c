@@ -11,6 +11,7 @@
  * serialises the records themselves (BEGIN IMMEDIATE, busy timeout).
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -904,9 +905,42 @@ int engine_container_find(struct engine *e, const char *what, struct engine_cont
         return 1;
 }
 
+/*
+ * Directories without a record belong to a CLI killed between making the directory and
+ * recording the container (a record is never written before its directory). One whose lock is
+ * free is removed; a locked one is a create in progress.
+ */
+static void sweep_orphans(struct engine *e)
+{
+        _cleanup_closedir_ DIR *d = opendir(e->containers_dir);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+                _cleanup_(engine_container_freep) struct engine_container *c = NULL;
+                _cleanup_free_ char *dir = NULL, *rootfs = NULL;
+                _cleanup_close_ int lock = -1;
+
+                if (strlen(de->d_name) != ENGINE_ID_LEN || !digest_like_hex(de->d_name))
+                        continue;
+                if (records_get(e->db, de->d_name, &c, NULL) != 0)
+                        continue;
+                lock = lock_container(e, de->d_name, false, NULL);
+                if (lock < 0)
+                        continue;
+                if (records_get(e->db, de->d_name, &c, NULL) != 0)
+                        continue; /* recorded while we took the lock */
+                dir = engine_container_dir(e, de->d_name);
+                rootfs = path_join(dir, "rootfs");
+                unmount_rootfs(rootfs);
+                (void) rm_rf_at(AT_FDCWD, dir, NULL); /* best effort: the next listing tries again */
+        }
+}
+
 int engine_container_list(struct engine *e, bool all, struct engine_container ***ret, size_t *ret_n,
                           struct berr **err)
 {
+        if (all)
+                sweep_orphans(e);
         struct engine_container **v = NULL;
         size_t n = 0;
         int r;
