@@ -927,13 +927,14 @@ int monitor_main(const struct monitor_opts *o)
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove)
                 autoremove(&m);
-        broadcast_all(&m, MONITOR_EXIT, &m.exit_code, sizeof(int32_t));
         jsonlog_close(&m.log);
-        /* the state dir goes with us: a client that finds no lock file knows we are gone */
+        /* the state dir goes before the exit frame: a client that hears it may start the container
+         * again at once, and its new monitor must not lose the directory to our cleanup */
         (void) unlinkat(m.state_dirfd, "attach", 0);
         (void) unlinkat(m.state_dirfd, "monitor.pid", 0);
         (void) unlinkat(m.state_dirfd, "monitor.lock", 0);
         (void) rmdir(o->state_dir);
+        broadcast_all(&m, MONITOR_EXIT, &m.exit_code, sizeof(int32_t));
         berr_free(e);
         return 0;
 }

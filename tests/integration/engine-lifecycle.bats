@@ -60,7 +60,8 @@ load engine-helpers
 
 @test "ps: running only, -a, -q, -n, --no-trunc, --filter, --format" {
         berth run -d --name up -l tier=web busybox sleep 100
-        berth run --name down busybox sh -c 'exit 2'
+        run berth run --name down busybox sh -c 'exit 2'
+        [ "$status" -eq 2 ]
         run berth ps --format '{{.Names}}'
         [ "$output" = "up" ]
         [ "$(berth ps -a -q | wc -l)" -eq 2 ]
@@ -85,7 +86,8 @@ load engine-helpers
 }
 
 @test "logs: --tail, -t, --since, --until, stderr apart, -f follows until exit" {
-        berth run --name l1 busybox sh -c 'echo one; echo two >&2; echo three'
+        # the two streams are two pipes: pause between them so that the log's order is known
+        berth run --name l1 busybox sh -c 'echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three' >/dev/null 2>&1
         [ "$(berth logs --tail 1 l1)" = "three" ]
         [ "$(berth logs l1 2>/dev/null | tr '\n' ' ')" = "one three " ]
         [ "$(berth logs l1 2>&1 >/dev/null)" = "two" ]
@@ -117,7 +119,8 @@ load engine-helpers
 }
 
 @test "inspect shows a docker-shaped document" {
-        berth run --name i1 -e X=1 -l k=v busybox sh -c 'exit 4'
+        run berth run --name i1 -e X=1 -l k=v busybox sh -c 'exit 4'
+        [ "$status" -eq 4 ]
         doc=$(berth inspect i1)
         [ "$(echo "$doc" | jq -r '.[0].Name')" = "/i1" ]
         [ "$(echo "$doc" | jq -r '.[0].State.Status')" = "exited" ]
