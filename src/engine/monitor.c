@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -573,6 +574,28 @@ static void reap(struct monitor *m)
         }
 }
 
+/*
+ * Gives back the stack pages below the current frame: start-up (the dynamic loader, argument
+ * parsing) touched more stack than the loop ever uses again, and each container pays for it.
+ * Pages below the stack pointer hold nothing live (we take signals through a signalfd, so no
+ * handler frame can be there); they come back zero-filled when used again.
+ */
+static void trim_stack(void)
+{
+        char here, line[256];
+        uintptr_t sp = (uintptr_t) &here, lo = 0, hi = 0, end;
+        FILE *f = fopen("/proc/self/maps", "re");
+
+        while (f && fgets(line, sizeof(line), f))
+                if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+                        break;
+        if (f)
+                fclose(f);
+        end = (sp & ~(uintptr_t) 4095) - 4 * 4096; /* keep a margin for the calls below this frame */
+        if (lo && end > lo && sp < hi)
+                (void) madvise((void *) lo, end - lo, MADV_DONTNEED); /* a failure only costs memory */
+}
+
 static int64_t now_ms(void)
 {
         struct timespec ts;
@@ -850,13 +873,16 @@ static void autoremove(struct monitor *m)
 
 int monitor_main(const struct monitor_opts *o)
 {
-        struct monitor m = { .o = o, .state_dirfd = -1, .sigfd = -1, .listen_fd = -1, .out_fd = -1, .err_fd = -1,
-                             .in_fd = -1, .init_pid = -1 };
+        /* static, not on the stack: the log writer's line buffers are only paid for once used */
+        static struct monitor m;
         char msg[4096];
         struct berr *e = NULL;
         bool first = true;
         int r;
 
+        m.o = o;
+        m.state_dirfd = m.sigfd = m.listen_fd = m.out_fd = m.err_fd = m.in_fd = -1;
+        m.init_pid = -1;
         if (o->ctl_fd >= 0) {
                 (void) fcntl(o->ctl_fd, F_SETFL, O_NONBLOCK);
                 m.clients[m.n_clients++] = (struct client){ .fd = o->ctl_fd, .is_ctl = true };
@@ -893,6 +919,7 @@ int monitor_main(const struct monitor_opts *o)
                 }
                 broadcast_all(&m, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
                 malloc_trim(0);
+                trim_stack();
                 loop(&m, 0, false);
                 if (!m.init_exited) {
                         send_signal(&m, SIGKILL); /* the loop only ends early when poll fails */
