@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -295,13 +296,16 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
                 return berr_sys(err, "chdir to state dir");
         if (o->runtime) {
                 const char *args[10];
+                char pid_file[PATH_MAX];
                 size_t n = 0;
 
+                /* absolute: crun resolves a relative pid file against the bundle */
+                snprintf(pid_file, sizeof(pid_file), "%s/init.pid", o->state_dir);
                 args[n++] = "create";
                 args[n++] = "--bundle";
                 args[n++] = o->bundle;
                 args[n++] = "--pid-file";
-                args[n++] = "init.pid";
+                args[n++] = pid_file;
                 if (a->console_socket) {
                         args[n++] = "--console-socket";
                         args[n++] = a->console_socket;
@@ -333,6 +337,7 @@ static int starter_main(struct monitor *m, void *arg, struct berr **err)
         r = db_open(o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -377,6 +382,7 @@ static int record_exit(struct monitor *m, void *argp, struct berr **err)
         r = db_open(m->o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, m->o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -403,6 +409,7 @@ static int record_error(struct monitor *m, void *argp, struct berr **err)
         r = db_open(m->o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, m->o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -748,6 +755,19 @@ static int spawn(struct monitor *m, char *msg, size_t msg_len)
         safe_close(errp[1]);
         safe_close(in[0]);
         if (r < 0) {
+                /* an external runtime explains itself on stderr, which is the container's */
+                if (errp[0] >= 0) {
+                        size_t used = strlen(msg);
+                        ssize_t n;
+
+                        (void) fcntl(errp[0], F_SETFL, O_NONBLOCK);
+                        if (used + 3 < msg_len && (n = read(errp[0], msg + used + 2, msg_len - used - 3)) > 0) {
+                                msg[used] = ':';
+                                msg[used + 1] = ' ';
+                                msg[used + 2 + n] = 0;
+                                msg[strcspn(msg, "\n")] = 0;
+                        }
+                }
                 safe_close(out[0]);
                 safe_close(errp[0]);
                 safe_close(in[1]);

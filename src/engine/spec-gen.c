@@ -821,7 +821,8 @@ int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err)
         snprintf(short_id, sizeof(short_id), "%s", in->id);
         if (!hostname || !*hostname)
                 hostname = short_id;
-        json_add_string(spec, "ociVersion", "1.2.0");
+        /* the oldest version with every field we write: older runtimes (crun 1.8) refuse newer ones */
+        json_add_string(spec, "ociVersion", "1.0.2");
         r = gen_process(in, cfg, hc, caps, hostname, &proc, err);
         if (r < 0)
                 return r;
