@@ -591,7 +591,7 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         r = write_config(e, c, dir, err);
         if (r < 0)
                 goto fail;
-        if (records_set_manually_stopped(e->db, c->id, false, err) < 0) {
+        if (fresh->manually_stopped && records_set_manually_stopped(e->db, c->id, false, err) < 0) {
                 r = -EIO;
                 goto fail;
         }
@@ -918,6 +918,15 @@ static void sweep_orphans(struct engine *e)
                 _cleanup_free_ char *dir = NULL, *rootfs = NULL;
                 _cleanup_close_ int lock = -1;
 
+                if (startswith(de->d_name, ".removing-")) {
+                        /* left by a monitor that died while removing a --rm container; wait a minute so
+                         * that we do not race one still at work */
+                        struct stat st;
+                        _cleanup_free_ char *p = path_join(e->containers_dir, de->d_name);
+                        if (stat(p, &st) == 0 && st.st_mtime + 60 < time(NULL))
+                                (void) rm_rf_at(AT_FDCWD, p, NULL);
+                        continue;
+                }
                 if (strlen(de->d_name) != ENGINE_ID_LEN || !digest_like_hex(de->d_name))
                         continue;
                 if (records_get(e->db, de->d_name, &c, NULL) != 0)

@@ -880,15 +880,29 @@ static int setup(struct monitor *m, struct berr **err)
         return jsonlog_open(&m->log, m->o->log_path, m->o->log_max_size, m->o->log_max_file, err);
 }
 
-static void autoremove(struct monitor *m)
+/*
+ * --rm: the directory is renamed out of the way (one metadata operation) and the record deleted;
+ * the slow recursive removal of the renamed directory happens after the exit frame, so `run --rm`
+ * returns as soon as the container is gone from the store. Returns the renamed path (static) or NULL.
+ */
+static const char *autoremove(struct monitor *m)
 {
+        static char trash[PATH_MAX];
         _cleanup_(db_closep) struct db *db = NULL;
+        const char *slash = strrchr(m->o->bundle, '/');
         struct berr *e = NULL;
+        int n;
 
-        (void) rm_rf_at(AT_FDCWD, m->o->bundle, NULL); /* a leftover directory is swept by rm/prune */
-        if (db_open(m->o->db_path, &db, &e) == 0)
+        n = snprintf(trash, sizeof(trash), "%.*s/.removing-%s", slash ? (int) (slash - m->o->bundle) : 0,
+                     m->o->bundle, m->o->id);
+        if (n < 0 || (size_t) n >= sizeof(trash) || rename(m->o->bundle, trash) < 0)
+                snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
+        if (db_open(m->o->db_path, &db, &e) == 0) {
+                records_tune(db);
                 (void) records_delete(db, m->o->id, &e);
+        }
         berr_free(e);
+        return trash;
 }
 
 int monitor_main(const struct monitor_opts *o)
@@ -896,6 +910,7 @@ int monitor_main(const struct monitor_opts *o)
         /* static, not on the stack: the log writer's line buffers are only paid for once used */
         static struct monitor m;
         char msg[4096];
+        const char *trash = NULL;
         struct berr *e = NULL;
         bool first = true;
         int r;
@@ -964,7 +979,8 @@ int monitor_main(const struct monitor_opts *o)
                 }
                 if (!ea.restarting) {
                         unmount_rootfs(o->rootfs);
-                        if (record_exit(&m, &ea, &e) < 0)
+                        /* with --rm the record goes away next: no point in writing it */
+                        if (!o->autoremove && record_exit(&m, &ea, &e) < 0)
                                 e = berr_free(e); /* the CLI's refresh marks it exited without us */
                         break;
                 }
@@ -973,7 +989,7 @@ int monitor_main(const struct monitor_opts *o)
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove)
-                autoremove(&m);
+                trash = autoremove(&m);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container
          * again at once, and its new monitor must not lose the directory to our cleanup */
@@ -982,6 +998,11 @@ int monitor_main(const struct monitor_opts *o)
         (void) unlinkat(m.state_dirfd, "monitor.lock", 0);
         (void) rmdir(o->state_dir);
         broadcast_all(&m, MONITOR_EXIT, &m.exit_code, sizeof(int32_t));
+        for (size_t i = 0; i < m.n_clients; i++)
+                safe_close(m.clients[i].fd); /* clients see EOF now, not when the removal below ends */
+        m.n_clients = 0;
+        if (trash)
+                (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
         berr_free(e);
         return 0;
 }
