@@ -32,6 +32,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -279,6 +281,38 @@ static int read_pid_file(int dirfd, const char *name, pid_t *ret, struct berr **
         return 0;
 }
 
+/*
+ * docker's "none" network still has a loopback that is up. The runtime leaves a new network namespace
+ * as the kernel makes it (lo down), so the creator, which is about to exit anyway, joins the created
+ * container's namespace and brings lo up. A container sharing the host's namespace is left alone.
+ */
+static int loopback_up(pid_t pid, struct berr **err)
+{
+        char path[64];
+        struct stat ours, theirs;
+        struct ifreq ifr = { 0 };
+        _cleanup_close_ int nsfd = -1, sock = -1;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+        if (stat("/proc/self/ns/net", &ours) < 0 || stat(path, &theirs) < 0)
+                return berr_sys(err, "network namespace of %d", (int) pid);
+        if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+                return 0;
+        nsfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0)
+                return berr_sys(err, "join the container's network namespace");
+        sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sock < 0)
+                return berr_sys(err, "socket");
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+        if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+                return berr_sys(err, "loopback flags");
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+                return berr_sys(err, "bring loopback up");
+        return 0;
+}
+
 /* In the creator child: the container's stdio onto 0/1/2, then create it; the pid file lands in the
  * state dir (our cwd). */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
@@ -288,6 +322,8 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         struct runtime_ctx ctx = runtime_ctx_of(o);
         struct create_opts co = { .id = o->id, .bundle = o->bundle, .console_socket = a->console_socket,
                                   .pid_file = "init.pid" };
+        pid_t pid;
+        int r;
 
         for (int i = 0; i < 3; i++)
                 if (a->stdio[i] >= 0 && dup2(a->stdio[i], i) < 0)
@@ -312,9 +348,16 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
                 }
                 args[n++] = o->id;
                 args[n] = NULL;
-                return run_runtime(o, args, err);
+                r = run_runtime(o, args, err);
+        } else {
+                r = container_create(&ctx, &co, err);
         }
-        return container_create(&ctx, &co, err);
+        if (r < 0)
+                return r;
+        r = read_pid_file(m->state_dirfd, "init.pid", &pid, err);
+        if (r < 0)
+                return r;
+        return loopback_up(pid, err);
 }
 
 static int starter_main(struct monitor *m, void *arg, struct berr **err)
