@@ -68,46 +68,40 @@ open(oci + '/oci-layout', 'w').write('{"imageLayoutVersion":"1.0.0"}')
 PYEOF
 fi
 
-now() { date +%s.%N; }
-# time_one NAME: runs the tool into a fresh directory, prints the seconds.
+# time_one NAME: runs the tool into a fresh directory; prints "wall cpu" seconds (cpu: user +
+# system of the tool and its children, less sensitive to a busy machine than wall time).
 time_one() {
-        local dest=$work/out t0 t1
+        local dest=$work/out tf=$work/time
         rm -rf "$dest"
         case $1 in
         berth)
-                t0=$(now)
-                "$bench_bin" "$layer" "$dest" > "$work/berth.out"
-                t1=$(now)
+                /usr/bin/time -f '%e %U %S' -o "$tf" "$bench_bin" "$layer" "$dest" > "$work/berth.out"
                 [ "$(cut -d' ' -f3 "$work/berth.out")" = "$diff_id" ] || { echo "berth: wrong diff_id" >&2; exit 1; }
                 ;;
         tar)
                 mkdir "$dest"
-                t0=$(now)
-                tar -xzf "$layer" -C "$dest"
-                t1=$(now)
+                /usr/bin/time -f '%e %U %S' -o "$tf" tar -xzf "$layer" -C "$dest"
                 ;;
         umoci)
-                t0=$(now)
-                umoci unpack --image "$oci:bench" "$dest" > /dev/null 2>&1
-                t1=$(now)
+                /usr/bin/time -f '%e %U %S' -o "$tf" umoci unpack --image "$oci:bench" "$dest" > /dev/null 2>&1
                 ;;
         gzip)
-                t0=$(now)
-                gzip -dc "$layer" > /dev/null
-                t1=$(now)
+                /usr/bin/time -f '%e %U %S' -o "$tf" sh -c 'gzip -dc "$1" > /dev/null' sh "$layer"
                 ;;
         esac
         rm -rf "$dest"
-        echo "$t1 - $t0" | bc -l
+        awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 tools="berth tar umoci gzip"
-declare -A times
+declare -A walls cpus
 for ((i = 0; i < runs; i++)); do
         for t in $tools; do
-                times[$t]+="$(time_one "$t") "
+                read -r w c < <(time_one "$t")
+                walls[$t]+="$w "
+                cpus[$t]+="$c "
         done
 done
 
@@ -117,11 +111,12 @@ printf 'layer: %.0f MB gzip, %.0f MB unpacked, %s files, on %s; %d runs each, me
         "$(stat -f -c %T "$work")" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A rate
 for t in $tools; do
-        med=$(echo "${times[$t]}" | tr ' ' '\n' | grep . | median)
+        med=$(echo "${walls[$t]}" | tr ' ' '\n' | grep . | median)
+        cpu=$(echo "${cpus[$t]}" | tr ' ' '\n' | grep . | median)
         rate[$t]=$(echo "$mb / $med" | bc -l)
-        printf '%-28s %6.2f s  %7.1f MB/s   (runs: %s)\n' \
+        printf '%-28s %6.2f s  %7.1f MB/s  cpu %6.2f s   (wall runs: %s)\n' \
                 "$(case $t in berth) echo "berth layer_unpack";; tar) echo "tar -xzf";; umoci) echo "umoci unpack";;
-                   gzip) echo "gzip -dc > /dev/null (ref)";; esac)" "$med" "${rate[$t]}" "${times[$t]% }"
+                   gzip) echo "gzip -dc > /dev/null (ref)";; esac)" "$med" "${rate[$t]}" "$cpu" "${walls[$t]% }"
 done
 printf 'berth / tar -xzf:   %.2fx\n' "$(echo "${rate[berth]} / ${rate[tar]}" | bc -l)"
 printf 'berth / umoci:      %.2fx\n' "$(echo "${rate[berth]} / ${rate[umoci]}" | bc -l)"

@@ -12,7 +12,7 @@ BUILD_PKGS="gcc clang meson ninja-build pkg-config libjson-c-dev libseccomp-dev 
         libisal-dev libdeflate-dev"
 # Tests: the busybox used for images and bundles, bats, jq, and the peers that
 # compatibility is tested against.
-TEST_PKGS="python3 busybox-static bats jq iproute2 uidmap procps util-linux e2fsprogs crun runc
+TEST_PKGS="python3 busybox-static bats jq sqlite3 iproute2 uidmap procps util-linux e2fsprogs crun runc
         podman skopeo umoci containerd user-mode-linux hyperfine time"
 
 missing=""

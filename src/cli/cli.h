@@ -16,7 +16,7 @@ struct engine;
 struct json_object;
 struct store;
 
-#define EXIT_USAGE 125
+#define EXIT_USAGE  125
 #define EXIT_FAILED 1
 
 struct cli {

@@ -13,8 +13,10 @@
 int cmd_busybox_image(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "busybox", required_argument, NULL, 'b' }, { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+                {"busybox", required_argument, NULL, 'b'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(image_ref_freep) struct image_ref *ref = NULL;

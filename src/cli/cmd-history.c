@@ -18,13 +18,13 @@
 enum { H_ID, H_CREATED_SINCE, H_CREATED_AT, H_CREATED_BY, H_SIZE, H_COMMENT, _H_MAX };
 
 static const struct fmt_field fields[] = {
-        [H_ID] = { "ID", "IMAGE" },
-        [H_CREATED_SINCE] = { "CreatedSince", "CREATED" },
-        [H_CREATED_AT] = { "CreatedAt", "CREATED AT" },
-        [H_CREATED_BY] = { "CreatedBy", "CREATED BY" },
-        [H_SIZE] = { "Size", "SIZE" },
-        [H_COMMENT] = { "Comment", "COMMENT" },
-        [_H_MAX] = { NULL, NULL },
+        [H_ID] = {"ID", "IMAGE"},
+        [H_CREATED_SINCE] = {"CreatedSince", "CREATED"},
+        [H_CREATED_AT] = {"CreatedAt", "CREATED AT"},
+        [H_CREATED_BY] = {"CreatedBy", "CREATED BY"},
+        [H_SIZE] = {"Size", "SIZE"},
+        [H_COMMENT] = {"Comment", "COMMENT"},
+        [_H_MAX] = {NULL, NULL},
 };
 
 /* docker's stringutils.Ellipsis: at most n characters, the last one "…". */
@@ -33,12 +33,12 @@ static char *ellipsis(const char *s, size_t n)
         size_t chars = 0, i = 0;
 
         for (const char *p = s; *p; p++)
-                chars += ((unsigned char) *p & 0xc0) != 0x80;
+                chars += ((unsigned char)*p & 0xc0) != 0x80;
         if (chars <= n)
                 return xstrdup(s);
         for (size_t c = 0; s[i] && c < n - 1; c++) {
                 i++;
-                while (((unsigned char) s[i] & 0xc0) == 0x80)
+                while (((unsigned char)s[i] & 0xc0) == 0x80)
                         i++;
         }
         _cleanup_free_ char *head = xstrndup(s, i);
@@ -48,9 +48,9 @@ static char *ellipsis(const char *s, size_t n)
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "format", required_argument, NULL, 'f' }, { "human", required_argument, NULL, 'H' },
-                { "no-trunc", no_argument, NULL, 'n' },     { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+                {"format", required_argument, NULL, 'f'}, {"human", required_argument, NULL, 'H'},
+                {"no-trunc", no_argument, NULL, 'n'},     {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(formatter_freep) struct formatter *f = NULL;
@@ -92,8 +92,8 @@ int cmd_history(struct cli *cli, int argc, char **argv)
                 return cli_usage_error("history", "\"history\" requires exactly 1 argument.");
         if (quiet && !format)
                 format = "{{.ID}}";
-        if (formatter_new(format, "table {{.ID}}\\t{{.CreatedSince}}\\t{{.CreatedBy}}\\t{{.Size}}\\t{{.Comment}}", fields,
-                          &f, &err) < 0)
+        if (formatter_new(format, "table {{.ID}}\\t{{.CreatedSince}}\\t{{.CreatedBy}}\\t{{.Size}}\\t{{.Comment}}",
+                          fields, &f, &err) < 0)
                 return cli_error(err);
         s = cli_store(cli);
         if (!s)
@@ -118,22 +118,22 @@ int cmd_history(struct cli *cli, int argc, char **argv)
                         const struct image_history *h = &cfg->history[k];
                         char sid[16], since[64], at[64], size[32];
                         _cleanup_free_ char *by = NULL;
-                        const char *v[_H_MAX] = { 0 };
+                        const char *v[_H_MAX] = {0};
                         int64_t t = 0;
 
                         if (h->created)
-                                (void) parse_rfc3339(h->created, &t);
+                                (void)parse_rfc3339(h->created, &t);
                         v[H_ID] = k == n - 1 ? (no_trunc ? id : format_short_id(id, sid)) : "<missing>";
-                        v[H_CREATED_SINCE] = human ? format_since(t, since, sizeof(since))
-                                                   : (h->created ? h->created : "");
+                        v[H_CREATED_SINCE] =
+                                human ? format_since(t, since, sizeof(since)) : (h->created ? h->created : "");
                         v[H_CREATED_AT] = format_time_utc(t, at, sizeof(at));
                         by = no_trunc ? xstrdup(h->created_by ? h->created_by : "")
                                       : ellipsis(h->created_by ? h->created_by : "", HISTORY_CREATED_BY_TRUNC);
                         v[H_CREATED_BY] = by;
                         if (human)
-                                format_size((double) sizes[k], size, sizeof(size));
+                                format_size((double)sizes[k], size, sizeof(size));
                         else
-                                snprintf(size, sizeof(size), "%llu", (unsigned long long) sizes[k]);
+                                snprintf(size, sizeof(size), "%llu", (unsigned long long)sizes[k]);
                         v[H_SIZE] = size;
                         v[H_COMMENT] = h->comment ? h->comment : "";
                         formatter_add(f, v, NULL);

@@ -29,7 +29,7 @@ static int print_format(struct json_object *doc, const char *format)
                                 fprintf(stderr, "Error: template: unclosed action\n");
                                 return EXIT_FAILED;
                         }
-                        a = xstrndup(p + 2, (size_t) (end - p - 2));
+                        a = xstrndup(p + 2, (size_t)(end - p - 2));
                         w = strv_split(a, " \t");
                         if (strv_length(w) == 2 && streq(w[0], "json")) {
                                 json = true;
@@ -85,8 +85,10 @@ static int print_format(struct json_object *doc, const char *format)
 static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
 {
         static const struct option opts[] = {
-                { "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-                { "type", required_argument, NULL, 't' },   { NULL, 0, NULL, 0 },
+                {"format", required_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'h'},
+                {"type", required_argument, NULL, 't'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_json_ struct json_object *all = json_new_array();
         const char *format = NULL, *type = NULL;
@@ -104,7 +106,8 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                         type = optarg;
                         break;
                 case 'h':
-                        printf("Usage:  berth %s [OPTIONS] IMAGE [IMAGE...]\n\nDisplay detailed information on one or more images\n\n"
+                        printf("Usage:  berth %s [OPTIONS] IMAGE [IMAGE...]\n\nDisplay detailed information on one or "
+                               "more images\n\n"
                                "Options:\n  -f, --format string   Format output using a custom template\n",
                                cmd);
                         return 0;
@@ -156,7 +159,7 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                         } else if (print_format(json_object_array_get_idx(all, i), format) != 0)
                                 return EXIT_FAILED;
         } else {
-                _cleanup_free_ char *j = json_dump(all, true);
+                _cleanup_free_ char *j = format_json_indent(all);
                 puts(j);
         }
         return status;

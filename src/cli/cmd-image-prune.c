@@ -27,12 +27,14 @@ static bool confirm(const char *warning)
 int cmd_image_prune(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "all", no_argument, NULL, 'a' },   { "force", no_argument, NULL, 'f' },
-                { "filter", required_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"all", no_argument, NULL, 'a'},
+                {"force", no_argument, NULL, 'f'},
+                {"filter", required_argument, NULL, 'F'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
-        struct image_remove_result res = { 0 };
+        struct image_remove_result res = {0};
         bool all = false, force = false;
         uint64_t reclaimed = 0;
         char size[32];
@@ -60,8 +62,9 @@ int cmd_image_prune(struct cli *cli, int argc, char **argv)
         }
         if (optind < argc)
                 return cli_usage_error("image prune", "\"image prune\" accepts no arguments.");
-        if (!force && !confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
-                                   : "WARNING! This will remove all dangling images."))
+        if (!force &&
+            !confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
+                         : "WARNING! This will remove all dangling images."))
                 return 0;
         s = cli_store(cli);
         if (!s)
@@ -78,7 +81,7 @@ int cmd_image_prune(struct cli *cli, int argc, char **argv)
                         printf("deleted: %s\n", res.deleted[k]);
                 puts("");
         }
-        printf("Total reclaimed space: %s\n", format_size((double) reclaimed, size, sizeof(size)));
+        printf("Total reclaimed space: %s\n", format_size((double)reclaimed, size, sizeof(size)));
         image_remove_result_clear(&res);
         return 0;
 }

@@ -15,15 +15,17 @@
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "change", required_argument, NULL, 'c' }, { "message", required_argument, NULL, 'm' },
-                { "platform", required_argument, NULL, 'P' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"change", required_argument, NULL, 'c'},
+                {"message", required_argument, NULL, 'm'},
+                {"platform", required_argument, NULL, 'P'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(strv_freep) char **changes = NULL, **tags = NULL;
         _cleanup_free_ char *id = NULL;
         _cleanup_close_ int fd = -1;
-        struct image_import_opts o = { 0 };
+        struct image_import_opts o = {0};
         const char *message = NULL, *src;
         struct store *s;
         int c;
@@ -56,7 +58,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                 if (image_ref_parse(argv[optind + 1], &ref, &err) < 0)
                         return cli_error(err);
                 if (ref->digest)
-                        return fprintf(stderr, "Error: refusing to create a tag with a digest reference\n"), EXIT_FAILED;
+                        return fprintf(stderr, "Error: refusing to create a tag with a digest reference\n"),
+                               EXIT_FAILED;
                 strv_push_take(&tags, image_ref_name_tag(ref));
         }
         if (streq(src, "-"))

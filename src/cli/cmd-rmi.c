@@ -13,8 +13,10 @@
 int cmd_rmi(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "force", no_argument, NULL, 'f' }, { "no-prune", no_argument, NULL, 'n' },
-                { "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
+                {"force", no_argument, NULL, 'f'},
+                {"no-prune", no_argument, NULL, 'n'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         bool force = false;
         struct store *s;
@@ -44,7 +46,7 @@ int cmd_rmi(struct cli *cli, int argc, char **argv)
         for (int i = optind; i < argc; i++) {
                 _cleanup_(berr_freep) struct berr *err = NULL;
                 _cleanup_free_ char *id = NULL, *tag = NULL;
-                struct image_remove_result res = { 0 };
+                struct image_remove_result res = {0};
                 int r = image_resolve(s, argv[i], &id, &tag, &err);
 
                 if (r == 0) {

@@ -16,8 +16,10 @@
 int cmd_save(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
-                { "platform", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+                {"output", required_argument, NULL, 'o'},
+                {"help", no_argument, NULL, 'h'},
+                {"platform", required_argument, NULL, 'P'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(strv_freep) char **ids = NULL;
@@ -54,7 +56,7 @@ int cmd_save(struct cli *cli, int argc, char **argv)
         s = cli_store(cli);
         if (!s)
                 return EXIT_FAILED;
-        tags = xcalloc((size_t) (argc - optind) + 1, sizeof(char **));
+        tags = xcalloc((size_t)(argc - optind) + 1, sizeof(char **));
         for (int i = optind; i < argc; i++) {
                 _cleanup_free_ char *id = NULL, *tag = NULL;
                 size_t k;
@@ -94,7 +96,7 @@ int cmd_save(struct cli *cli, int argc, char **argv)
                 r = berr_sys(&err, "write '%s'", output);
         if (r < 0) {
                 if (tmp)
-                        (void) unlink(tmp); /* nothing half-written stays behind */
+                        (void)unlink(tmp); /* nothing half-written stays behind */
                 r = cli_error(err);
                 goto out;
         }

@@ -12,7 +12,7 @@
 
 int cmd_tag(struct cli *cli, int argc, char **argv)
 {
-        static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+        static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(image_ref_freep) struct image_ref *target = NULL;
         _cleanup_free_ char *id = NULL, *tag = NULL;

@@ -16,7 +16,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-#define FORMAT_MAX_LEN 4096
+#define FORMAT_MAX_LEN      4096
 #define FORMAT_MAX_SEGMENTS 256
 
 enum seg_kind { SEG_TEXT, SEG_FIELD, SEG_JSON_FIELD, SEG_JSON_ALL, SEG_UPPER, SEG_LOWER, SEG_NEWLINE };
@@ -41,14 +41,14 @@ static int field_index(const struct formatter *f, const char *name)
 {
         for (size_t i = 0; i < f->n_fields; i++)
                 if (streq(f->fields[i].name, name))
-                        return (int) i;
+                        return (int)i;
         return -1;
 }
 
 static void add_seg(struct formatter *f, enum seg_kind k, char *text, int field)
 {
         f->segs = xreallocarray(f->segs, f->n_segs + 1, sizeof(*f->segs));
-        f->segs[f->n_segs++] = (struct segment){ k, text, field };
+        f->segs[f->n_segs++] = (struct segment){k, text, field};
 }
 
 /* One action between {{ and }}. */
@@ -111,7 +111,7 @@ static int parse_template(struct formatter *f, const char *t, struct berr **err)
                                 add_seg(f, SEG_TEXT, xstrndup(text, tl), -1);
                                 tl = 0;
                         }
-                        a = xstrndup(t + 2, (size_t) (end - t - 2));
+                        a = xstrndup(t + 2, (size_t)(end - t - 2));
                         r = parse_action(f, a, err);
                         if (r < 0)
                                 return r;
@@ -130,8 +130,8 @@ static int parse_template(struct formatter *f, const char *t, struct berr **err)
         return 0;
 }
 
-int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields,
-                  struct formatter **ret, struct berr **err)
+int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields, struct formatter **ret,
+                  struct berr **err)
 {
         _cleanup_(formatter_freep) struct formatter *f = xzalloc(sizeof(*f));
         const char *t;
@@ -162,8 +162,8 @@ int formatter_new(const char *format, const char *default_table, const struct fm
                 _cleanup_free_ char *h = xstrdup("");
                 for (size_t i = 0; i < f->n_segs; i++) {
                         const char *piece = f->segs[i].kind == SEG_TEXT ? f->segs[i].text
-                                            : f->segs[i].field >= 0      ? fields[f->segs[i].field].header
-                                                                         : "";
+                                            : f->segs[i].field >= 0     ? fields[f->segs[i].field].header
+                                                                        : "";
                         char *n = xasprintf("%s%s", h, piece);
                         free(h);
                         h = n;
@@ -221,8 +221,8 @@ void formatter_add(struct formatter *f, const char *const *values, struct json_o
                 case SEG_LOWER: {
                         _cleanup_free_ char *c = xstrdup(v ? v : "");
                         for (char *p = c; *p; p++)
-                                *p = (char) (s->kind == SEG_UPPER ? toupper((unsigned char) *p)
-                                                                  : tolower((unsigned char) *p));
+                                *p = (char)(s->kind == SEG_UPPER ? toupper((unsigned char)*p)
+                                                                 : tolower((unsigned char)*p));
                         append(&line, c);
                         break;
                 }
@@ -263,4 +263,58 @@ void formatter_flush(struct formatter *f, FILE *out)
                 fputc('\n', out);
         }
         f->lines = strv_free(f->lines);
+}
+
+static void json_indent(struct json_object *o, int depth, char **out)
+{
+        enum json_type t = json_object_get_type(o);
+        char pad[256];
+        int n = depth * 4 + 4 < (int)sizeof(pad) - 1 ? depth * 4 + 4 : (int)sizeof(pad) - 1;
+
+        memset(pad, ' ', (size_t)n);
+        pad[n] = 0;
+        if (t == json_type_array) {
+                size_t len = json_object_array_length(o);
+                if (len == 0) {
+                        append(out, "[]");
+                        return;
+                }
+                append(out, "[\n");
+                for (size_t i = 0; i < len; i++) {
+                        append(out, pad);
+                        json_indent(json_object_array_get_idx(o, i), depth + 1, out);
+                        append(out, i + 1 < len ? ",\n" : "\n");
+                }
+                pad[n - 4 > 0 ? n - 4 : 0] = 0;
+                append(out, pad);
+                append(out, "]");
+        } else if (t == json_type_object) {
+                size_t len = (size_t)json_object_object_length(o), i = 0;
+                if (len == 0) {
+                        append(out, "{}");
+                        return;
+                }
+                append(out, "{\n");
+                json_object_object_foreach(o, key, val)
+                {
+                        _cleanup_json_ struct json_object *k = json_object_new_string(key);
+                        append(out, pad);
+                        append(out, json_object_to_json_string_ext(k, JSON_C_TO_STRING_NOSLASHESCAPE));
+                        append(out, ": ");
+                        json_indent(val, depth + 1, out);
+                        append(out, ++i < len ? ",\n" : "\n");
+                }
+                pad[n - 4 > 0 ? n - 4 : 0] = 0;
+                append(out, pad);
+                append(out, "}");
+        } else
+                append(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+char *format_json_indent(struct json_object *o)
+{
+        char *out = xstrdup("");
+
+        json_indent(o, 0, &out);
+        return out;
 }

@@ -25,8 +25,8 @@ struct fmt_field {
 struct formatter;
 
 /* format: what the user gave (NULL or "" or "table": default_table). fields: NULL-name-terminated. */
-int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields,
-                  struct formatter **ret, struct berr **err);
+int formatter_new(const char *format, const char *default_table, const struct fmt_field *fields, struct formatter **ret,
+                  struct berr **err);
 struct formatter *formatter_free(struct formatter *f);
 static inline void formatter_freep(struct formatter **p)
 {
@@ -40,3 +40,7 @@ bool formatter_is_table(const struct formatter *f);
 void formatter_add(struct formatter *f, const char *const *values, struct json_object *obj);
 /* Prints everything (tables are aligned once all rows are known). */
 void formatter_flush(struct formatter *f, FILE *out);
+
+/* JSON as docker's CLI prints it (Go's json.MarshalIndent with four spaces: "[]" and "{}" when
+ * empty, no escaping of '/'). Owned. */
+char *format_json_indent(struct json_object *o);

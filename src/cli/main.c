@@ -122,11 +122,11 @@ int cli_dispatch(struct cli *cli, const char *group, const struct cli_command *c
 
 static int parse_log_level(const char *s)
 {
-        static const char *const names[] = { "debug", "info", "warn", "error" };
+        static const char *const names[] = {"debug", "info", "warn", "error"};
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (streq(s, names[i]))
-                        return (int) i;
+                        return (int)i;
         if (streq(s, "warning"))
                 return LOG_LEVEL_WARN;
         if (streq(s, "fatal") || streq(s, "panic"))
@@ -137,12 +137,15 @@ static int parse_log_level(const char *s)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "root", required_argument, NULL, 'R' },  { "runroot", required_argument, NULL, 'U' },
-                { "log-level", required_argument, NULL, 'l' }, { "debug", no_argument, NULL, 'D' },
-                { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'v' },
-                { NULL, 0, NULL, 0 },
+                {"root", required_argument, NULL, 'R'},
+                {"runroot", required_argument, NULL, 'U'},
+                {"log-level", required_argument, NULL, 'l'},
+                {"debug", no_argument, NULL, 'D'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'v'},
+                {NULL, 0, NULL, 0},
         };
-        struct cli cli = { 0 };
+        struct cli cli = {0};
         struct rlimit rl;
         int c, r;
 
@@ -151,7 +154,7 @@ int main(int argc, char **argv)
         /* Loading an archive keeps one fd per large file: use the hard limit we are allowed. */
         if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
                 rl.rlim_cur = rl.rlim_max;
-                (void) setrlimit(RLIMIT_NOFILE, &rl); /* a lower limit only matters for huge archives */
+                (void)setrlimit(RLIMIT_NOFILE, &rl); /* a lower limit only matters for huge archives */
         }
         while ((c = getopt_long(argc, argv, "+l:Dhv", opts, NULL)) != -1) {
                 switch (c) {
@@ -166,7 +169,7 @@ int main(int argc, char **argv)
                         r = parse_log_level(optarg);
                         if (r < 0)
                                 return cli_usage_error(NULL, "invalid log level '%s'", optarg);
-                        log_set_level((enum log_level) r);
+                        log_set_level((enum log_level)r);
                         break;
                 case 'D':
                         log_set_level(LOG_LEVEL_DEBUG);

@@ -12,7 +12,7 @@
 #include "lib/util.h"
 
 #define TABLE_MIN_WIDTH 10
-#define TABLE_PADDING 3
+#define TABLE_PADDING   3
 
 struct table {
         char **lines;
@@ -34,7 +34,7 @@ static size_t text_width(const char *s, size_t n)
         size_t w = 0;
 
         for (size_t i = 0; i < n; i++)
-                if (((unsigned char) s[i] & 0xc0) != 0x80)
+                if (((unsigned char)s[i] & 0xc0) != 0x80)
                         w++;
         return w;
 }
@@ -58,7 +58,7 @@ void table_flush(struct table *t, FILE *out)
                         size_t w;
                         if (!tab)
                                 break;
-                        w = text_width(p, (size_t) (tab - p)) + TABLE_PADDING;
+                        w = text_width(p, (size_t)(tab - p)) + TABLE_PADDING;
                         if (w < TABLE_MIN_WIDTH)
                                 w = TABLE_MIN_WIDTH;
                         if (w > width[c])
@@ -74,8 +74,8 @@ void table_flush(struct table *t, FILE *out)
                                 fputs(p, out);
                                 break;
                         }
-                        fwrite(p, 1, (size_t) (tab - p), out);
-                        for (size_t k = text_width(p, (size_t) (tab - p)); k < width[c]; k++)
+                        fwrite(p, 1, (size_t)(tab - p), out);
+                        for (size_t k = text_width(p, (size_t)(tab - p)); k < width[c]; k++)
                                 fputc(' ', out);
                         p = tab + 1;
                 }
@@ -96,7 +96,7 @@ struct table *table_free(struct table *t)
 
 const char *format_size(double size, char *buf, size_t len)
 {
-        static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
+        static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
         size_t i = 0;
 
         while (size >= 1000.0 && i + 1 < ELEMENTSOF(units)) {
@@ -144,13 +144,13 @@ const char *format_since(long long when, char *buf, size_t len)
                 snprintf(buf, len, "N/A");
                 return buf;
         }
-        snprintf(buf, len, "%s ago", format_duration((long long) time(NULL) - when, d, sizeof(d)));
+        snprintf(buf, len, "%s ago", format_duration((long long)time(NULL) - when, d, sizeof(d)));
         return buf;
 }
 
 const char *format_time_utc(long long when, char *buf, size_t len)
 {
-        time_t t = (time_t) when;
+        time_t t = (time_t)when;
         struct tm tm;
 
         gmtime_r(&t, &tm);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image/archive.h"
 #include "image/store.h"
 #include "lib/digest.h"
 
@@ -17,21 +18,22 @@ struct json_object;
 struct image_load_result;
 
 struct arc_file {
-        char *name;             /* cleaned relative path; owned */
-        char *link;             /* symlink or hardlink target, cleaned relative path; owned */
-        char *data;             /* small file content; owned */
+        char *name; /* cleaned relative path; owned */
+        char *link; /* symlink or hardlink target, cleaned relative path; owned */
+        char *data; /* small file content; owned */
         size_t len;
-        struct blob_writer *w;  /* large file; owned, finished */
+        struct blob_writer *w; /* large file; owned, finished */
         uint64_t size;
         char digest[DIGEST_STRING_MAX];
-        bool created;           /* committed by this load (removed again on failure) */
+        bool created; /* committed by this load (removed again on failure) */
 };
 
 struct arc {
         struct arc_file *files;
         size_t n;
         size_t memory;
-        char **created_blobs; /* digests this load added to the store */
+        char **created_blobs;                  /* digests this load added to the store */
+        const struct image_progress *progress; /* borrowed, may be NULL */
 };
 
 int arc_read_tar(struct store *s, int fd, struct arc *a, struct berr **err);
@@ -51,21 +53,22 @@ void arc_rollback(struct store *s, struct arc *a);
 /* One image to bring in: its files in the archive and how to name it. */
 struct load_image {
         struct arc_file *config;
-        struct arc_file *manifest;     /* may be NULL: a docker v2 schema 2 manifest is made */
+        struct arc_file *manifest; /* may be NULL: a docker v2 schema 2 manifest is made */
         const char *manifest_media_type;
-        struct arc_file **layers;      /* n_layers */
-        char **layer_media_types;      /* may be NULL: from the compression */
+        struct arc_file **layers; /* n_layers */
+        char **layer_media_types; /* may be NULL: from the compression */
         size_t n_layers;
-        char **tags;                   /* normalised, may be NULL */
+        char **tags; /* normalised, may be NULL */
         /* Filled by load_image_check(): */
-        char **diff_ids;               /* owned strv */
-        uint64_t *sizes;               /* owned, uncompressed sizes */
-        char *created;                 /* owned */
+        char **diff_ids; /* owned strv */
+        uint64_t *sizes; /* owned, uncompressed sizes */
+        bool *deferred;  /* owned: diff_id checked by the unpack (saves a decompression) */
+        char *created;   /* owned */
 };
 void load_image_clear(struct load_image *li);
 
 /* Checks everything (config, diff_ids, digests) before anything is committed. */
-int load_image_check(struct load_image *li, struct berr **err);
+int load_image_check(struct store *s, struct load_image *li, struct berr **err);
 /* Commits the blobs and records the image. */
 int load_image_commit(struct store *s, struct arc *a, struct load_image *li, char **ret_id, struct berr **err);
 

@@ -106,13 +106,13 @@ static int arc_fill(struct store *s, struct arc *a, struct arc_file *f, int64_t 
 {
         _cleanup_free_ char *buf = xmalloc(1 << 17);
         _cleanup_(digester_freep) struct digester *h = digester_new(DIGEST_SHA256);
-        bool small = size_hint >= 0 && (uint64_t) size_hint <= ARCHIVE_SMALL_FILE_MAX &&
-                     a->memory + (uint64_t) size_hint <= ARCHIVE_MEMORY_MAX;
+        bool small = size_hint >= 0 && (uint64_t)size_hint <= ARCHIVE_SMALL_FILE_MAX &&
+                     a->memory + (uint64_t)size_hint <= ARCHIVE_MEMORY_MAX;
         struct digest d;
         int r;
 
         if (small)
-                f->data = xmalloc((size_t) size_hint + 1);
+                f->data = xmalloc((size_t)size_hint + 1);
         else {
                 r = blob_writer_new(s, NULL, 0, &f->w, err);
                 if (r < 0)
@@ -126,15 +126,21 @@ static int arc_fill(struct store *s, struct arc *a, struct arc_file *f, int64_t 
                 if (n == 0)
                         break;
                 if (small) {
-                        if (f->len + (size_t) n > (size_t) size_hint)
+                        if (f->len + (size_t)n > (size_t)size_hint)
                                 return berr_set(err, EINVAL, "'%s' is longer than its header says", f->name);
-                        memcpy(f->data + f->len, buf, (size_t) n);
-                        f->len += (size_t) n;
-                        digester_update(h, buf, (size_t) n);
+                        memcpy(f->data + f->len, buf, (size_t)n);
+                        f->len += (size_t)n;
+                        digester_update(h, buf, (size_t)n);
                 } else {
-                        r = blob_writer_write(f->w, buf, (size_t) n, err);
+                        uint64_t before = blob_writer_size(f->w);
+
+                        r = blob_writer_write(f->w, buf, (size_t)n, err);
                         if (r < 0)
                                 return r;
+                        if (a->progress && a->progress->file &&
+                            before / IMAGE_PROGRESS_STEP != blob_writer_size(f->w) / IMAGE_PROGRESS_STEP)
+                                a->progress->file(a->progress->userdata, f->name, blob_writer_size(f->w),
+                                                  size_hint > 0 ? (uint64_t)size_hint : 0);
                 }
         }
         if (small) {
@@ -149,6 +155,8 @@ static int arc_fill(struct store *s, struct arc *a, struct arc_file *f, int64_t 
         if (r < 0)
                 return r;
         f->size = blob_writer_size(f->w);
+        if (a->progress && a->progress->file)
+                a->progress->file(a->progress->userdata, f->name, f->size, f->size);
         memcpy(f->digest, blob_writer_digest(f->w), DIGEST_STRING_MAX);
         return 0;
 }
@@ -157,7 +165,7 @@ static ssize_t read_archive(void *ctx, void *buf, size_t len)
 {
         la_ssize_t n = archive_read_data(ctx, buf, len);
 
-        return n < 0 ? -1 : (ssize_t) n;
+        return n < 0 ? -1 : (ssize_t)n;
 }
 
 static int add_link(struct arc *a, char *name, const char *target, bool hard, struct berr **err)
@@ -257,7 +265,7 @@ out:
 
 static ssize_t read_fd(void *ctx, void *buf, size_t len)
 {
-        int fd = *(int *) ctx;
+        int fd = *(int *)ctx;
 
         for (;;) {
                 ssize_t n = read(fd, buf, len);
@@ -386,7 +394,7 @@ int arc_commit(struct store *s, struct arc *a, struct arc_file *f, const char *e
 void arc_rollback(struct store *s, struct arc *a)
 {
         for (size_t i = 0; a->created_blobs && a->created_blobs[i]; i++)
-                (void) store_blob_remove(s, a->created_blobs[i], NULL); /* best effort on an error path */
+                (void)store_blob_remove(s, a->created_blobs[i], NULL); /* best effort on an error path */
 }
 
 int arc_diff_id(struct arc_file *f, char *ret_diff_id, uint64_t *ret_size, struct berr **err)
@@ -419,42 +427,78 @@ void load_image_clear(struct load_image *li)
         strv_free(li->tags);
         strv_free(li->diff_ids);
         free(li->sizes);
+        free(li->deferred);
         free(li->created);
         memset(li, 0, sizeof(*li));
 }
 
-int load_image_check(struct load_image *li, struct berr **err)
+/* A compressed layer whose snapshot is not there yet gets its diff_id checked while it is unpacked,
+ * in the same pass, instead of in a decompression of its own. */
+static bool can_defer(struct store *s, struct arc_file *f, const char *chain_id)
+{
+#ifdef HAVE_SNAPSHOT
+        unsigned char head[4] = {0};
+        size_t n = 0;
+
+        if (!s->snapshots)
+                return false;
+        if (f->data) {
+                n = f->len < 4 ? f->len : 4;
+                memcpy(head, f->data, n);
+        } else {
+                ssize_t k = pread(blob_writer_fd(f->w), head, 4, 0);
+                n = k > 0 ? (size_t)k : 0;
+        }
+        return blob_detect_compression(head, n) != BLOB_PLAIN && snapshot_exists(s->snapshots, chain_id, NULL) == 0;
+#else
+        return false;
+#endif
+}
+
+int load_image_check(struct store *s, struct load_image *li, struct berr **err)
 {
         _cleanup_(image_config_freep) struct image_config *cfg = NULL;
+        _cleanup_(strv_freep) char **chains = NULL;
+        bool detect;
         int r;
 
-        r = image_config_parse(li->config->data, li->config->len, &cfg, err);
         if (!li->config->data)
                 return berr_set(err, EFBIG, "image config '%s' is too large", li->config->name);
+        r = image_config_parse(li->config->data, li->config->len, &cfg, err);
         if (r < 0)
                 return berr_wrap(err, "'%s'", li->config->name);
         if (cfg->n_diff_ids != li->n_layers)
                 return berr_set(err, EINVAL, "image %s: the config lists %zu layers, the archive gives %zu",
                                 li->config->digest, cfg->n_diff_ids, li->n_layers);
+        detect = !li->layer_media_types;
+        if (detect)
+                li->layer_media_types = xcalloc(li->n_layers + 1, sizeof(char *));
         li->created = xstrdup(cfg->created);
         li->diff_ids = xcalloc(li->n_layers + 1, sizeof(char *));
         li->sizes = xcalloc(li->n_layers + 1, sizeof(uint64_t));
+        li->deferred = xcalloc(li->n_layers + 1, sizeof(bool));
+        chains = image_chain_ids(cfg->diff_ids, cfg->n_diff_ids);
         for (size_t i = 0; i < li->n_layers; i++) {
                 char diff_id[DIGEST_STRING_MAX];
 
-                r = arc_diff_id(li->layers[i], diff_id, &li->sizes[i], err);
-                if (r < 0)
-                        return berr_wrap(err, "layer '%s'", li->layers[i]->name);
+                if (can_defer(s, li->layers[i], chains[i])) {
+                        li->deferred[i] = true;
+                        memcpy(diff_id, cfg->diff_ids[i], strlen(cfg->diff_ids[i]) + 1);
+                } else {
+                        r = arc_diff_id(li->layers[i], diff_id, &li->sizes[i], err);
+                        if (r < 0)
+                                return berr_wrap(err, "layer '%s'", li->layers[i]->name);
+                }
                 if (!streq(diff_id, cfg->diff_ids[i]))
                         return berr_set(err, EILSEQ,
                                         "layer '%s': diff_id mismatch: content is %s, the image config says %s",
                                         li->layers[i]->name, diff_id, cfg->diff_ids[i]);
                 li->diff_ids[i] = xstrdup(diff_id);
-                if (!li->layer_media_types) {
-                        static const char *const mts[] = { [BLOB_PLAIN] = MT_DOCKER_LAYER,
-                                                           [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP,
-                                                           [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD };
-                        unsigned char head[4] = { 0 };
+                if (detect) {
+                        static const char *const mts[] = {[BLOB_PLAIN] = MT_DOCKER_LAYER,
+                                                          [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP,
+                                                          [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD};
+                        unsigned char head[4] = {0};
                         size_t n = 0;
 
                         if (li->layers[i]->data) {
@@ -462,11 +506,8 @@ int load_image_check(struct load_image *li, struct berr **err)
                                 memcpy(head, li->layers[i]->data, n);
                         } else {
                                 ssize_t k = pread(blob_writer_fd(li->layers[i]->w), head, 4, 0);
-                                n = k > 0 ? (size_t) k : 0;
+                                n = k > 0 ? (size_t)k : 0;
                         }
-                        /* Filled after the loop. */
-                        if (i == 0)
-                                li->layer_media_types = xcalloc(li->n_layers + 1, sizeof(char *));
                         li->layer_media_types[i] = xstrdup(mts[blob_detect_compression(head, n)]);
                 } else if (!li->layer_media_types[i] || layer_media_type_compression(li->layer_media_types[i]) < 0)
                         return berr_set(err, EINVAL, "layer '%s': unsupported media type", li->layers[i]->name);
@@ -480,16 +521,29 @@ static int unpack_layers(struct store *s, struct load_image *li, char **chains, 
         for (size_t i = 0; i < li->n_layers; i++) {
                 _cleanup_close_ int fd = store_blob_open(s, li->layers[i]->digest, err);
                 char chain[LAYER_DIGEST_MAX];
+                struct layer_digests got = {0};
                 int r;
 
                 if (fd < 0)
                         return fd;
                 r = snapshot_unpack(s->snapshots, i ? chains[i - 1] : NULL, fd, li->diff_ids[i], li->layers[i]->digest,
-                                    chain, NULL, err);
+                                    chain, &got, err);
                 if (r < 0)
-                        return berr_wrap(err, "unpack layer %s", li->diff_ids[i]);
+                        return r; /* the snapshot module names the layer */
                 if (r > 0)
                         strv_push(created, chain);
+                if (li->deferred[i] && r == 0) {
+                        /* Unpacked meanwhile by another load: check this blob the slow way. */
+                        char diff_id[DIGEST_STRING_MAX];
+                        r = arc_diff_id(li->layers[i], diff_id, &li->sizes[i], err);
+                        if (r < 0)
+                                return r;
+                        if (!streq(diff_id, li->diff_ids[i]))
+                                return berr_set(err, EILSEQ,
+                                                "layer '%s': diff_id mismatch: content is %s, the image config says %s",
+                                                li->layers[i]->name, diff_id, li->diff_ids[i]);
+                } else if (li->deferred[i])
+                        li->sizes[i] = got.size; /* the unpack checked the diff_id */
         }
         return 0;
 }
@@ -502,22 +556,22 @@ int load_image_commit(struct store *s, struct arc *a, struct load_image *li, cha
         _cleanup_free_ char *manifest = NULL;
         _cleanup_(strv_freep) char **chains = image_chain_ids(li->diff_ids, li->n_layers), **unpacked = NULL;
         char manifest_digest[DIGEST_STRING_MAX];
-        struct image_add add = { 0 };
+        struct image_add add = {0};
         uint64_t manifest_size;
         int r;
 
         r = arc_commit(s, a, li->config, NULL, err);
         for (size_t i = 0; r >= 0 && i < li->n_layers; i++) {
                 r = arc_commit(s, a, li->layers[i], NULL, err);
-                layers[i] = (struct image_layer){ .diff_id = li->diff_ids[i],
-                                                  .chain_id = chains[i],
-                                                  .blob_digest = li->layers[i]->digest,
-                                                  .media_type = li->layer_media_types[i],
-                                                  .blob_size = li->layers[i]->size,
-                                                  .size = li->sizes[i] };
-                descs[i] = (struct descriptor){ .media_type = li->layer_media_types[i],
-                                                .digest = li->layers[i]->digest,
-                                                .size = li->layers[i]->size };
+                layers[i] = (struct image_layer){.diff_id = li->diff_ids[i],
+                                                 .chain_id = chains[i],
+                                                 .blob_digest = li->layers[i]->digest,
+                                                 .media_type = li->layer_media_types[i],
+                                                 .blob_size = li->layers[i]->size,
+                                                 .size = li->sizes[i]};
+                descs[i] = (struct descriptor){.media_type = li->layer_media_types[i],
+                                               .digest = li->layers[i]->digest,
+                                               .size = li->layers[i]->size};
         }
         if (r < 0)
                 return r;
@@ -529,9 +583,8 @@ int load_image_commit(struct store *s, struct arc *a, struct load_image *li, cha
                 manifest_size = li->manifest->size;
                 add.manifest_media_type = li->manifest_media_type;
         } else {
-                struct descriptor cd = { .media_type = (char *) MT_DOCKER_CONFIG,
-                                         .digest = li->config->digest,
-                                         .size = li->config->size };
+                struct descriptor cd = {
+                        .media_type = (char *)MT_DOCKER_CONFIG, .digest = li->config->digest, .size = li->config->size};
                 manifest = manifest_build(false, &cd, descs, li->n_layers);
                 r = store_blob_put(s, manifest, strlen(manifest), NULL, manifest_digest, err);
                 if (r < 0)
@@ -545,6 +598,8 @@ int load_image_commit(struct store *s, struct arc *a, struct load_image *li, cha
         r = unpack_layers(s, li, chains, &unpacked, err);
         if (r < 0)
                 goto fail;
+        for (size_t i = 0; i < li->n_layers; i++)
+                layers[i].size = li->sizes[i];
 #endif
         add.config_digest = li->config->digest;
         add.manifest_digest = manifest_digest;
@@ -563,14 +618,15 @@ int load_image_commit(struct store *s, struct arc *a, struct load_image *li, cha
 fail:
 #ifdef HAVE_SNAPSHOT
         for (size_t i = 0; unpacked && unpacked[i]; i++)
-                (void) snapshot_remove(s->snapshots, unpacked[i], NULL); /* best effort on an error path */
+                (void)snapshot_remove(s->snapshots, unpacked[i], NULL); /* best effort on an error path */
 #endif
         return r;
 }
 
-int image_load(struct store *s, int fd, struct image_load_result *res, struct berr **err)
+int image_load(struct store *s, int fd, const struct image_progress *progress, struct image_load_result *res,
+               struct berr **err)
 {
-        struct arc a = { 0 };
+        struct arc a = {.progress = progress};
         struct stat st;
         int r;
 
@@ -583,8 +639,9 @@ int image_load(struct store *s, int fd, struct image_load_result *res, struct be
                 else if (arc_lookup(&a, "index.json"))
                         r = oci_layout_load(s, &a, res, err);
                 else
-                        r = berr_set(err, EINVAL,
-                                     "not an image archive: no manifest.json (docker-archive) or index.json (OCI layout)");
+                        r = berr_set(
+                                err, EINVAL,
+                                "not an image archive: no manifest.json (docker-archive) or index.json (OCI layout)");
         }
         if (r < 0)
                 arc_rollback(s, &a);

@@ -25,14 +25,14 @@
 
 extern char **environ;
 
-#define BUSYBOX_LIST_MAX (256U << 10)
+#define BUSYBOX_LIST_MAX   (256U << 10)
 #define BUSYBOX_BINARY_MAX (64U << 20)
 
 /* Runs `busybox --list-full` and returns its lines (relative paths such as "bin/ls"). */
 static int list_applets(const char *path, char ***ret, struct berr **err)
 {
         _cleanup_free_ char *out = NULL;
-        char *argv[] = { (char *) path, (char *) "--list-full", NULL };
+        char *argv[] = {(char *)path, (char *)"--list-full", NULL};
         posix_spawn_file_actions_t fa;
         int pipefd[2], status, r;
         size_t len = 0;
@@ -78,11 +78,11 @@ static la_ssize_t tar_write(struct archive *a, void *ctx, const void *buf, size_
                 archive_set_error(a, EIO, "write blob");
                 return -1;
         }
-        return (la_ssize_t) len;
+        return (la_ssize_t)len;
 }
 
-static int add_entry(struct archive *a, const char *name, mode_t type, mode_t perm, const char *link,
-                     const void *data, size_t len, int64_t mtime)
+static int add_entry(struct archive *a, const char *name, mode_t type, mode_t perm, const char *link, const void *data,
+                     size_t len, int64_t mtime)
 {
         struct archive_entry *e = archive_entry_new();
         int r = 0;
@@ -95,10 +95,10 @@ static int add_entry(struct archive *a, const char *name, mode_t type, mode_t pe
         archive_entry_set_mtime(e, mtime, 0);
         if (link)
                 archive_entry_set_symlink(e, link);
-        archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t) len : 0);
+        archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t)len : 0);
         if (archive_write_header(a, e) != ARCHIVE_OK)
                 r = -EIO;
-        else if (type == AE_IFREG && len && archive_write_data(a, data, len) != (la_ssize_t) len)
+        else if (type == AE_IFREG && len && archive_write_data(a, data, len) != (la_ssize_t)len)
                 r = -EIO;
         archive_entry_free(e);
         return r;
@@ -106,7 +106,7 @@ static int add_entry(struct archive *a, const char *name, mode_t type, mode_t pe
 
 static int cmp_str(const void *a, const void *b)
 {
-        return strcmp(*(char *const *) a, *(char *const *) b);
+        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool path_is_weird(const char *p)
@@ -118,8 +118,8 @@ static bool path_is_weird(const char *p)
 /* Entries as "name\ttype" strings so one sort orders directories before their contents. */
 static char **plan_entries(char **applets)
 {
-        static const char *const base_dirs[] = { "bin", "dev", "etc", "home", "proc", "root", "sbin", "sys",
-                                                 "tmp", "usr", "usr/bin", "usr/sbin", "var" };
+        static const char *const base_dirs[] = {"bin", "dev", "etc", "home",    "proc",     "root", "sbin",
+                                                "sys", "tmp", "usr", "usr/bin", "usr/sbin", "var"};
         char **v = NULL;
 
         for (size_t i = 0; i < ELEMENTSOF(base_dirs); i++)
@@ -161,7 +161,7 @@ static int write_layer(struct blob_writer *w, char **entries, const char *bin, s
                        struct berr **err)
 {
         struct archive *a = archive_write_new();
-        struct tar_out o = { .w = w, .err = err };
+        struct tar_out o = {.w = w, .err = err};
         int r = 0;
 
         archive_write_set_format_pax_restricted(a);
@@ -236,10 +236,11 @@ int busybox_image_create(struct store *s, const char *busybox_path, const char *
         _cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
         _cleanup_free_ char *bin = NULL, *created = NULL, *config = NULL;
         _cleanup_close_ int fd = -1;
-        char *tags[] = { (char *) tag, NULL };
-        struct image_layer layer = { 0 };
+        char *tags[] = {(char *)tag, NULL};
+        struct image_layer layer = {0};
         struct stat st;
         size_t bin_len;
+        bool new_blob;
         int r;
 
         fd = open(busybox_path, O_RDONLY | O_CLOEXEC);
@@ -255,17 +256,21 @@ int busybox_image_create(struct store *s, const char *busybox_path, const char *
         r = blob_writer_new(s, NULL, 0, &w, err);
         if (r < 0)
                 return r;
-        r = write_layer(w, entries, bin, bin_len, (int64_t) st.st_mtime, err);
+        r = write_layer(w, entries, bin, bin_len, (int64_t)st.st_mtime, err);
         if (r < 0)
                 return r;
         r = blob_writer_commit(w, err);
         if (r < 0)
                 return r;
-        created = format_rfc3339((int64_t) st.st_mtime);
-        layer.diff_id = (char *) blob_writer_digest(w);
-        layer.blob_digest = (char *) blob_writer_digest(w);
-        layer.media_type = (char *) MT_DOCKER_LAYER;
+        created = format_rfc3339((int64_t)st.st_mtime);
+        layer.diff_id = (char *)blob_writer_digest(w);
+        layer.blob_digest = (char *)blob_writer_digest(w);
+        layer.media_type = (char *)MT_DOCKER_LAYER;
         layer.blob_size = layer.size = blob_writer_size(w);
         config = busybox_config(layer.diff_id, created);
-        return image_create(s, config, strlen(config), &layer, 1, tag ? tags : NULL, ret_id, err);
+        new_blob = r > 0;
+        r = image_create(s, config, strlen(config), &layer, 1, tag ? tags : NULL, ret_id, err);
+        if (r < 0 && new_blob)
+                (void)store_blob_remove(s, layer.blob_digest, NULL); /* best effort on an error path */
+        return r;
 }

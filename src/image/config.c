@@ -35,9 +35,9 @@ struct image_config *image_config_free(struct image_config *c)
 /* The container defaults: each known field must have the type docker gives it. */
 static int check_container_config(struct json_object *cfg, struct berr **err)
 {
-        static const char *const strvs[] = { "Env", "Cmd", "Entrypoint", "OnBuild", "Shell" };
-        static const char *const strs[] = { "User", "WorkingDir", "StopSignal", "Hostname", "Domainname", "Image" };
-        static const char *const objs[] = { "ExposedPorts", "Volumes", "Healthcheck" };
+        static const char *const strvs[] = {"Env", "Cmd", "Entrypoint", "OnBuild", "Shell"};
+        static const char *const strs[] = {"User", "WorkingDir", "StopSignal", "Hostname", "Domainname", "Image"};
+        static const char *const objs[] = {"ExposedPorts", "Volumes", "Healthcheck"};
         struct json_object *o;
         char **v = NULL, **labels = NULL;
         const char *s;
@@ -75,8 +75,8 @@ static int parse_history(struct image_config *c, struct json_object *arr, struct
         for (size_t i = 0; i < n; i++) {
                 struct json_object *h = json_object_array_get_idx(arr, i);
                 struct image_history *e = &c->history[i];
-                const char *fields[4] = { NULL };
-                static const char *const names[4] = { "created", "created_by", "author", "comment" };
+                const char *fields[4] = {NULL};
+                static const char *const names[4] = {"created", "created_by", "author", "comment"};
 
                 c->n_history = i + 1;
                 if (!json_object_is_type(h, json_type_object))
@@ -184,7 +184,7 @@ char **image_chain_ids(char *const *diff_ids, size_t n)
 
 int parse_rfc3339(const char *s, int64_t *ret)
 {
-        struct tm tm = { 0 };
+        struct tm tm = {0};
         const char *p;
         int64_t t;
 
@@ -198,7 +198,7 @@ int parse_rfc3339(const char *s, int64_t *ret)
                 while (*p >= '0' && *p <= '9')
                         p++;
         }
-        t = (int64_t) timegm(&tm);
+        t = (int64_t)timegm(&tm);
         if (*p == 'Z' || *p == 'z')
                 p++;
         else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
@@ -217,7 +217,7 @@ int parse_rfc3339(const char *s, int64_t *ret)
 
 char *format_rfc3339(int64_t secs)
 {
-        time_t t = (time_t) secs;
+        time_t t = (time_t)secs;
         struct tm tm;
         char buf[64];
 

@@ -16,8 +16,8 @@
 
 struct berr;
 
-#define CONFIG_MAX_BYTES (8U << 20)
-#define CONFIG_MAX_LAYERS 256
+#define CONFIG_MAX_BYTES   (8U << 20)
+#define CONFIG_MAX_LAYERS  256
 #define CONFIG_MAX_HISTORY 1024
 
 struct image_history {
@@ -26,10 +26,10 @@ struct image_history {
 };
 
 struct image_config {
-        struct json_object *root; /* the whole document; owned */
+        struct json_object *root;   /* the whole document; owned */
         struct json_object *config; /* "config" (container defaults) or NULL; borrowed from root */
         const char *architecture, *os, *variant, *created, *author; /* borrowed from root, may be NULL */
-        char **diff_ids;          /* owned strv */
+        char **diff_ids;                                            /* owned strv */
         size_t n_diff_ids;
         struct image_history *history; /* owned array */
         size_t n_history;

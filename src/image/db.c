@@ -81,7 +81,7 @@ void db_rollback(struct db *db)
 {
         if (sqlite3_get_autocommit(db->h))
                 return; /* no transaction open (SQLite may have rolled back itself) */
-        (void) sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL); /* nothing more to do if it fails */
+        (void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL); /* nothing more to do if it fails */
 }
 
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret, struct berr **err)
@@ -107,8 +107,9 @@ int db_open(const char *path, struct db **ret, struct berr **err)
          * the last commits, never corrupt the file. */
         r = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err);
         if (r >= 0)
-                r = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_versions ("
-                                "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+                r = db_exec(db,
+                            "CREATE TABLE IF NOT EXISTS schema_versions ("
+                            "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
                             err);
         if (r < 0) {
                 berr_wrap(err, "open database '%s'", path);
@@ -123,7 +124,7 @@ struct db *db_close(struct db *db)
 {
         if (!db)
                 return NULL;
-        (void) sqlite3_close_v2(db->h); /* statements are finalised by their owners */
+        (void)sqlite3_close_v2(db->h); /* statements are finalised by their owners */
         free(db);
         return NULL;
 }
@@ -171,8 +172,9 @@ int db_migrate(struct db *db, const char *module, const struct db_migration *m, 
         if (cur < 0)
                 return cur;
         if (n > 0 && cur > m[n - 1].version)
-                return berr_set(err, EPROTO, "database schema of '%s' is version %d, newer than this program knows (%d)",
-                                module, cur, m[n - 1].version);
+                return berr_set(err, EPROTO,
+                                "database schema of '%s' is version %d, newer than this program knows (%d)", module,
+                                cur, m[n - 1].version);
         if (n == 0 || cur == m[n - 1].version)
                 return 0;
         r = db_begin(db, err);

@@ -59,6 +59,6 @@ int db_error(struct db *db, struct berr **err, const char *what);
 static inline void sqlite3_finalizep(sqlite3_stmt **p)
 {
         if (*p)
-                (void) sqlite3_finalize(*p); /* the error was reported by step() already */
+                (void)sqlite3_finalize(*p); /* the error was reported by step() already */
 }
 #define _cleanup_stmt_ __attribute__((cleanup(sqlite3_finalizep)))

@@ -94,7 +94,8 @@ static int parse_entry(struct arc *a, struct json_object *e, size_t idx, struct 
                 return berr_set(err, EINVAL, "manifest.json[%zu]: missing Config", idx);
         li->config = arc_lookup(a, config);
         if (!li->config)
-                return berr_set(err, EINVAL, "manifest.json[%zu]: config '%.200s' not found in the archive", idx, config);
+                return berr_set(err, EINVAL, "manifest.json[%zu]: config '%.200s' not found in the archive", idx,
+                                config);
         r = check_named_digest(li->config, config, err);
         if (r < 0)
                 return r;
@@ -146,7 +147,7 @@ int load_images(struct store *s, struct arc *a, struct load_image *lis, size_t n
         int r;
 
         for (size_t i = 0; i < n; i++) {
-                r = load_image_check(&lis[i], err);
+                r = load_image_check(s, &lis[i], err);
                 if (r < 0)
                         return r;
         }
@@ -208,14 +209,14 @@ static int write_entry(struct saver *sv, const char *name, const void *data, siz
         archive_entry_set_pathname(e, name);
         archive_entry_set_filetype(e, AE_IFREG);
         archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, (la_int64_t) (data ? len : size));
+        archive_entry_set_size(e, (la_int64_t)(data ? len : size));
         archive_entry_set_mtime(e, 0, 0);
         if (archive_write_header(sv->ar, e) != ARCHIVE_OK) {
                 r = berr_set(err, EIO, "write archive: %s", archive_error_string(sv->ar));
                 goto out;
         }
         if (data) {
-                if (archive_write_data(sv->ar, data, len) != (la_ssize_t) len)
+                if (archive_write_data(sv->ar, data, len) != (la_ssize_t)len)
                         r = berr_set(err, EIO, "write archive: %s", archive_error_string(sv->ar));
                 goto out;
         }
@@ -224,18 +225,18 @@ static int write_entry(struct saver *sv, const char *name, const void *data, siz
                 uint64_t left = size;
 
                 while (left > 0) {
-                        ssize_t k = read(fd, buf, left < (1 << 17) ? (size_t) left : (1 << 17));
+                        ssize_t k = read(fd, buf, left < (1 << 17) ? (size_t)left : (1 << 17));
                         if (k < 0 && errno == EINTR)
                                 continue;
                         if (k <= 0) {
                                 r = k < 0 ? berr_sys(err, "read blob") : berr_set(err, EIO, "blob shrank while saving");
                                 goto out;
                         }
-                        if (archive_write_data(sv->ar, buf, (size_t) k) != k) {
+                        if (archive_write_data(sv->ar, buf, (size_t)k) != k) {
                                 r = berr_set(err, EIO, "write archive: %s", archive_error_string(sv->ar));
                                 goto out;
                         }
-                        left -= (uint64_t) k;
+                        left -= (uint64_t)k;
                 }
         }
 out:
@@ -337,7 +338,7 @@ static int save_one(struct store *s, struct saver *sv, const char *id, char *con
                         mt = streq(m->media_type, MT_OCI_MANIFEST) ? MT_OCI_MANIFEST : MT_DOCKER_MANIFEST;
                 json_add_string(d, "mediaType", mt);
                 json_add_string(d, "digest", info->manifest_digest);
-                json_add_int(d, "size", (int64_t) msize);
+                json_add_int(d, "size", (int64_t)msize);
                 if (tags && tags[i]) {
                         _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
                         ann = json_new_object();
@@ -369,7 +370,7 @@ out:
 
 int image_save(struct store *s, char *const *ids, char **const *tags, int fd, struct berr **err)
 {
-        struct saver sv = { .ar = archive_write_new() };
+        struct saver sv = {.ar = archive_write_new()};
         _cleanup_json_ struct json_object *mj = json_new_array(), *index = json_new_object(),
                                           *manifests = json_new_array(), *repos = json_new_object();
         _cleanup_free_ char *mj_s = NULL, *idx_s = NULL, *repos_s = NULL;

@@ -34,50 +34,49 @@
 #include "lib/util.h"
 
 const struct db_migration image_migrations[] = {
-        { 1,
-          "CREATE TABLE images ("
-          "  id TEXT PRIMARY KEY,"          /* sha256 of the config blob */
-          "  created TEXT,"                 /* config 'created' */
-          "  created_secs INTEGER NOT NULL DEFAULT 0,"
-          "  size INTEGER NOT NULL,"        /* uncompressed layers */
-          "  added INTEGER NOT NULL,"
-          "  manifest_digest TEXT);"
-          "CREATE TABLE manifests ("
-          "  digest TEXT PRIMARY KEY,"
-          "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-          "  media_type TEXT NOT NULL,"
-          "  size INTEGER NOT NULL);"
-          "CREATE INDEX manifests_image ON manifests(image_id);"
-          "CREATE TABLE tags ("
-          "  name TEXT PRIMARY KEY,"        /* normalised name:tag */
-          "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-          "  added INTEGER NOT NULL);"
-          "CREATE INDEX tags_image ON tags(image_id);"
-          "CREATE TABLE layers ("
-          "  chain_id TEXT PRIMARY KEY,"
-          "  diff_id TEXT NOT NULL,"
-          "  parent TEXT REFERENCES layers(chain_id),"
-          "  blob_digest TEXT NOT NULL,"
-          "  media_type TEXT NOT NULL,"
-          "  blob_size INTEGER NOT NULL,"
-          "  size INTEGER NOT NULL,"
-          "  refcount INTEGER NOT NULL DEFAULT 0 CHECK (refcount >= 0));"
-          "CREATE INDEX layers_blob ON layers(blob_digest);"
-          "CREATE TABLE image_layers ("
-          "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-          "  position INTEGER NOT NULL,"
-          "  chain_id TEXT NOT NULL REFERENCES layers(chain_id),"
-          "  blob_digest TEXT NOT NULL,"
-          "  media_type TEXT NOT NULL,"
-          "  blob_size INTEGER NOT NULL,"
-          "  PRIMARY KEY (image_id, position));"
-          "CREATE INDEX image_layers_chain ON image_layers(chain_id);"
-          /* Users of images outside this module (the engine's containers). No cascade: the
-           * database itself refuses to delete a held image. */
-          "CREATE TABLE image_holds ("
-          "  image_id TEXT NOT NULL REFERENCES images(id),"
-          "  holder TEXT NOT NULL,"
-          "  PRIMARY KEY (image_id, holder));" },
+        {1, "CREATE TABLE images ("
+            "  id TEXT PRIMARY KEY," /* sha256 of the config blob */
+            "  created TEXT,"        /* config 'created' */
+            "  created_secs INTEGER NOT NULL DEFAULT 0,"
+            "  size INTEGER NOT NULL," /* uncompressed layers */
+            "  added INTEGER NOT NULL,"
+            "  manifest_digest TEXT);"
+            "CREATE TABLE manifests ("
+            "  digest TEXT PRIMARY KEY,"
+            "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+            "  media_type TEXT NOT NULL,"
+            "  size INTEGER NOT NULL);"
+            "CREATE INDEX manifests_image ON manifests(image_id);"
+            "CREATE TABLE tags ("
+            "  name TEXT PRIMARY KEY," /* normalised name:tag */
+            "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+            "  added INTEGER NOT NULL);"
+            "CREATE INDEX tags_image ON tags(image_id);"
+            "CREATE TABLE layers ("
+            "  chain_id TEXT PRIMARY KEY,"
+            "  diff_id TEXT NOT NULL,"
+            "  parent TEXT REFERENCES layers(chain_id),"
+            "  blob_digest TEXT NOT NULL,"
+            "  media_type TEXT NOT NULL,"
+            "  blob_size INTEGER NOT NULL,"
+            "  size INTEGER NOT NULL,"
+            "  refcount INTEGER NOT NULL DEFAULT 0 CHECK (refcount >= 0));"
+            "CREATE INDEX layers_blob ON layers(blob_digest);"
+            "CREATE TABLE image_layers ("
+            "  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+            "  position INTEGER NOT NULL,"
+            "  chain_id TEXT NOT NULL REFERENCES layers(chain_id),"
+            "  blob_digest TEXT NOT NULL,"
+            "  media_type TEXT NOT NULL,"
+            "  blob_size INTEGER NOT NULL,"
+            "  PRIMARY KEY (image_id, position));"
+            "CREATE INDEX image_layers_chain ON image_layers(chain_id);"
+            /* Users of images outside this module (the engine's containers). No cascade: the
+             * database itself refuses to delete a held image. */
+            "CREATE TABLE image_holds ("
+            "  image_id TEXT NOT NULL REFERENCES images(id),"
+            "  holder TEXT NOT NULL,"
+            "  PRIMARY KEY (image_id, holder));"},
 };
 const size_t image_migrations_count = ELEMENTSOF(image_migrations);
 
@@ -85,7 +84,7 @@ static char *col_dup(sqlite3_stmt *st, int i)
 {
         const unsigned char *t = sqlite3_column_text(st, i);
 
-        return t ? xstrdup((const char *) t) : NULL;
+        return t ? xstrdup((const char *)t) : NULL;
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -158,11 +157,12 @@ static int add_layer(struct store *s, const char *image_id, size_t pos, const st
         _cleanup_stmt_ sqlite3_stmt *st = NULL, *il = NULL;
         int r;
 
-        r = db_prepare(s->db,
-                       "INSERT INTO layers (chain_id, diff_id, parent, blob_digest, media_type, blob_size, size, refcount)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, 1)"
-                       " ON CONFLICT(chain_id) DO UPDATE SET refcount = refcount + 1",
-                       &st, err);
+        r = db_prepare(
+                s->db,
+                "INSERT INTO layers (chain_id, diff_id, parent, blob_digest, media_type, blob_size, size, refcount)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 1)"
+                " ON CONFLICT(chain_id) DO UPDATE SET refcount = refcount + 1",
+                &st, err);
         if (r < 0)
                 return r;
         bind_text(st, 1, chain_id);
@@ -170,8 +170,8 @@ static int add_layer(struct store *s, const char *image_id, size_t pos, const st
         bind_text(st, 3, parent);
         bind_text(st, 4, l->blob_digest);
         bind_text(st, 5, l->media_type);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64) l->blob_size);
-        sqlite3_bind_int64(st, 7, (sqlite3_int64) l->size);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)l->blob_size);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)l->size);
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s->db, err, "record layer");
         r = db_prepare(s->db,
@@ -181,11 +181,11 @@ static int add_layer(struct store *s, const char *image_id, size_t pos, const st
         if (r < 0)
                 return r;
         bind_text(il, 1, image_id);
-        sqlite3_bind_int64(il, 2, (sqlite3_int64) pos);
+        sqlite3_bind_int64(il, 2, (sqlite3_int64)pos);
         bind_text(il, 3, chain_id);
         bind_text(il, 4, l->blob_digest);
         bind_text(il, 5, l->media_type);
-        sqlite3_bind_int64(il, 6, (sqlite3_int64) l->blob_size);
+        sqlite3_bind_int64(il, 6, (sqlite3_int64)l->blob_size);
         if (sqlite3_step(il) != SQLITE_DONE)
                 return db_error(s->db, err, "record image layer");
         return 0;
@@ -226,8 +226,8 @@ static int add_new_image(struct store *s, const struct image_add *a, struct berr
         bind_text(st, 1, a->config_digest);
         bind_text(st, 2, a->created);
         sqlite3_bind_int64(st, 3, secs);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64) size);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64) time(NULL));
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
         bind_text(st, 6, a->manifest_digest);
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s->db, err, "record image");
@@ -247,14 +247,15 @@ static int add_manifest(struct store *s, const struct image_add *a, struct berr 
         r = check_blob(s, a->manifest_digest, err);
         if (r < 0)
                 return r;
-        r = db_prepare(s->db, "INSERT OR IGNORE INTO manifests (digest, image_id, media_type, size) VALUES (?, ?, ?, ?)",
-                       &st, err);
+        r = db_prepare(s->db,
+                       "INSERT OR IGNORE INTO manifests (digest, image_id, media_type, size) VALUES (?, ?, ?, ?)", &st,
+                       err);
         if (r < 0)
                 return r;
         bind_text(st, 1, a->manifest_digest);
         bind_text(st, 2, a->config_digest);
         bind_text(st, 3, a->manifest_media_type ? a->manifest_media_type : MT_OCI_MANIFEST);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64) a->manifest_size);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)a->manifest_size);
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s->db, err, "record manifest");
         /* An image first stored without a manifest takes the first one it gets. */
@@ -275,7 +276,7 @@ static int set_tag(struct store *s, const char *id, const char *tag, struct berr
                 return r;
         bind_text(st, 1, tag);
         bind_text(st, 2, id);
-        sqlite3_bind_int64(st, 3, (sqlite3_int64) time(NULL));
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s->db, err, "record tag");
         return 0;
@@ -341,7 +342,7 @@ void image_infos_free(struct image_info *v, size_t n)
         "SELECT i.id, i.created, i.created_secs, i.size, i.manifest_digest, i.added,"                                  \
         " (SELECT COUNT(*) FROM image_layers l WHERE l.image_id = i.id),"                                              \
         " (SELECT COUNT(*) FROM image_holds h WHERE h.image_id = i.id),"                                               \
-        " (SELECT group_concat(name, char(10)) FROM (SELECT name FROM tags t WHERE t.image_id = i.id ORDER BY name))" \
+        " (SELECT group_concat(name, char(10)) FROM (SELECT name FROM tags t WHERE t.image_id = i.id ORDER BY name))"  \
         " FROM images i"
 
 static void info_from_row(sqlite3_stmt *st, struct image_info *i)
@@ -351,13 +352,13 @@ static void info_from_row(sqlite3_stmt *st, struct image_info *i)
         i->id = col_dup(st, 0);
         i->created = col_dup(st, 1);
         i->created_secs = sqlite3_column_int64(st, 2);
-        i->size = (uint64_t) sqlite3_column_int64(st, 3);
+        i->size = (uint64_t)sqlite3_column_int64(st, 3);
         i->manifest_digest = col_dup(st, 4);
         i->added = sqlite3_column_int64(st, 5);
-        i->n_layers = (size_t) sqlite3_column_int64(st, 6);
-        i->n_holders = (size_t) sqlite3_column_int64(st, 7);
+        i->n_layers = (size_t)sqlite3_column_int64(st, 6);
+        i->n_holders = (size_t)sqlite3_column_int64(st, 7);
         tags = sqlite3_column_text(st, 8);
-        i->tags = tags ? strv_split((const char *) tags, "\n") : xzalloc(sizeof(char *));
+        i->tags = tags ? strv_split((const char *)tags, "\n") : xzalloc(sizeof(char *));
 }
 
 int image_list(struct store *s, struct image_info **ret, size_t *ret_n, struct berr **err)
@@ -521,7 +522,8 @@ void image_remove_result_clear(struct image_remove_result *r)
 static int blob_still_used(struct store *s, const char *digest, struct berr **err)
 {
         return count_args(s,
-                          "SELECT (SELECT COUNT(*) FROM images WHERE id = ?1) + (SELECT COUNT(*) FROM manifests WHERE digest = ?1)"
+                          "SELECT (SELECT COUNT(*) FROM images WHERE id = ?1) + (SELECT COUNT(*) FROM manifests WHERE "
+                          "digest = ?1)"
                           " + (SELECT COUNT(*) FROM layers WHERE blob_digest = ?1)"
                           " + (SELECT COUNT(*) FROM image_layers WHERE blob_digest = ?1)",
                           err, digest, NULL);
@@ -579,7 +581,8 @@ static int delete_image(struct store *s, const char *id, struct image_remove_res
         {
                 _cleanup_free_ char *m = NULL;
                 if (lookup_one(s, "SELECT group_concat(digest, char(10)) FROM manifests WHERE image_id = ?", id, &m,
-                               err) > 0 && m) {
+                               err) > 0 &&
+                    m) {
                         _cleanup_(strv_freep) char **v = strv_split(m, "\n");
                         for (size_t i = 0; v && v[i]; i++)
                                 strv_push(&blobs, v[i]);
@@ -617,8 +620,8 @@ static int holders_of(struct store *s, const char *id, char **ret_first, struct 
         int r = count_args(s, "SELECT COUNT(*) FROM image_holds WHERE image_id = ?", err, id, NULL);
 
         if (r > 0 && ret_first)
-                (void) lookup_one(s, "SELECT holder FROM image_holds WHERE image_id = ? ORDER BY holder LIMIT 1", id,
-                                  ret_first, NULL); /* only for the message */
+                (void)lookup_one(s, "SELECT holder FROM image_holds WHERE image_id = ? ORDER BY holder LIMIT 1", id,
+                                 ret_first, NULL); /* only for the message */
         return r;
 }
 
@@ -659,29 +662,33 @@ static int remove_locked(struct store *s, const char *id, const char *by_tag, bo
         held = holders_of(s, id, &holder, err);
         if (held < 0)
                 return held;
-        if (by_tag && !force) {
-                /* Untag; the image goes with its last tag unless a container holds it. */
-                if (strv_length(info->tags) <= 1 && held > 0) {
+        if (by_tag) {
+                /* Untag; the image goes with its last tag unless a container holds it (then, without
+                 * force, the tag stays too, as docker does). */
+                if (!force && strv_length(info->tags) <= 1 && held > 0) {
                         _cleanup_free_ char *fam = image_ref_familiarize(by_tag);
                         return berr_set(err, EBUSY,
-                                        "conflict: unable to remove repository reference \"%s\" (must force) - container %s is using its referenced image %s",
+                                        "conflict: unable to remove repository reference \"%s\" (must force) - "
+                                        "container %s is using its referenced image %s",
                                         fam, holder ? holder : "?", sid);
                 }
                 r = image_untag(s, by_tag, err);
                 if (r < 0)
                         return r;
                 strv_push(&res->untagged, by_tag);
-                if (strv_length(info->tags) > 1)
+                if (strv_length(info->tags) > 1 || held > 0)
                         return 0;
                 return delete_image(s, id, res, NULL, err);
         }
         if (!force && held > 0)
-                return berr_set(err, EBUSY, "conflict: unable to delete %s (must be forced) - image is being used by container %s",
+                return berr_set(err, EBUSY,
+                                "conflict: unable to delete %s (must be forced) - image is being used by container %s",
                                 sid, holder ? holder : "?");
         if (!force && count_repositories(info->tags) > 1)
-                return berr_set(err, EBUSY,
-                                "conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories",
-                                sid);
+                return berr_set(
+                        err, EBUSY,
+                        "conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories",
+                        sid);
         for (size_t i = 0; info->tags[i]; i++) {
                 r = image_untag(s, info->tags[i], err);
                 if (r < 0)
@@ -709,8 +716,7 @@ int image_remove(struct store *s, const char *id, const char *by_tag, bool force
         return db_commit(s->db, err);
 }
 
-int image_prune(struct store *s, bool all, struct image_remove_result *res, uint64_t *ret_reclaimed,
-                struct berr **err)
+int image_prune(struct store *s, bool all, struct image_remove_result *res, uint64_t *ret_reclaimed, struct berr **err)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         _cleanup_(strv_freep) char **ids = NULL;
@@ -720,11 +726,12 @@ int image_prune(struct store *s, bool all, struct image_remove_result *res, uint
         r = db_begin(s->db, err);
         if (r < 0)
                 return r;
-        r = db_prepare(s->db,
-                       all ? "SELECT id FROM images i WHERE NOT EXISTS (SELECT 1 FROM image_holds h WHERE h.image_id = i.id)"
-                           : "SELECT id FROM images i WHERE NOT EXISTS (SELECT 1 FROM image_holds h WHERE h.image_id = i.id)"
-                             " AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.image_id = i.id)",
-                       &st, err);
+        r = db_prepare(
+                s->db,
+                all ? "SELECT id FROM images i WHERE NOT EXISTS (SELECT 1 FROM image_holds h WHERE h.image_id = i.id)"
+                    : "SELECT id FROM images i WHERE NOT EXISTS (SELECT 1 FROM image_holds h WHERE h.image_id = i.id)"
+                      " AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.image_id = i.id)",
+                &st, err);
         if (r < 0)
                 goto fail;
         while ((r = sqlite3_step(st)) == SQLITE_ROW)
@@ -782,8 +789,8 @@ int image_get_layers(struct store *s, const char *id, struct image_layer **ret, 
                 v[n].chain_id = col_dup(st, 1);
                 v[n].blob_digest = col_dup(st, 2);
                 v[n].media_type = col_dup(st, 3);
-                v[n].blob_size = (uint64_t) sqlite3_column_int64(st, 4);
-                v[n].size = (uint64_t) sqlite3_column_int64(st, 5);
+                v[n].blob_size = (uint64_t)sqlite3_column_int64(st, 4);
+                v[n].size = (uint64_t)sqlite3_column_int64(st, 5);
                 n++;
         }
         if (r != SQLITE_DONE) {
@@ -823,15 +830,16 @@ int image_layer_usage(struct store *s, const char *id, uint64_t *ret_shared, uin
         uint64_t shared = 0, unique = 0;
         int r;
 
-        r = db_prepare(s->db,
-                       "SELECT l.size, (SELECT COUNT(DISTINCT o.image_id) FROM image_layers o WHERE o.chain_id = il.chain_id)"
-                       " FROM image_layers il JOIN layers l ON l.chain_id = il.chain_id WHERE il.image_id = ?",
-                       &st, err);
+        r = db_prepare(
+                s->db,
+                "SELECT l.size, (SELECT COUNT(DISTINCT o.image_id) FROM image_layers o WHERE o.chain_id = il.chain_id)"
+                " FROM image_layers il JOIN layers l ON l.chain_id = il.chain_id WHERE il.image_id = ?",
+                &st, err);
         if (r < 0)
                 return r;
         bind_text(st, 1, id);
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                uint64_t size = (uint64_t) sqlite3_column_int64(st, 0);
+                uint64_t size = (uint64_t)sqlite3_column_int64(st, 0);
                 if (sqlite3_column_int64(st, 1) > 1)
                         shared += size;
                 else
@@ -860,7 +868,7 @@ int image_blob_diff_id(int fd, char *ret_diff_id, uint64_t *ret_size, struct ber
 
         if (n < 0)
                 return berr_sys(err, "read layer");
-        if (blob_detect_compression(head, (size_t) n) == BLOB_PLAIN) {
+        if (blob_detect_compression(head, (size_t)n) == BLOB_PLAIN) {
                 if (lseek(fd, 0, SEEK_SET) < 0)
                         return berr_sys(err, "seek layer");
                 return digest_sha256_fd(fd, ret_diff_id, ret_size, err);
@@ -886,8 +894,8 @@ int image_blob_diff_id(int fd, char *ret_diff_id, uint64_t *ret_size, struct ber
                 }
                 if (k == 0)
                         break;
-                digester_update(h, buf, (size_t) k);
-                total += (uint64_t) k;
+                digester_update(h, buf, (size_t)k);
+                total += (uint64_t)k;
         }
         digester_final(h, &d);
         digest_format(&d, ret_diff_id);
@@ -932,7 +940,7 @@ int image_inspect_json(struct store *s, const char *id, struct json_object **ret
         digests = json_new_array();
         json_add(o, "RepoDigests", digests);
         json_add_string(o, "Parent", "");
-        (void) json_get_string(cfg->root, "comment", "comment", &comment, NULL);
+        (void)json_get_string(cfg->root, "comment", "comment", &comment, NULL);
         json_add_string(o, "Comment", comment ? comment : "");
         json_add_string(o, "Created", cfg->created ? cfg->created : "0001-01-01T00:00:00Z");
         json_add_string(o, "DockerVersion", "");
@@ -942,7 +950,7 @@ int image_inspect_json(struct store *s, const char *id, struct json_object **ret
         if (cfg->variant)
                 json_add_string(o, "Variant", cfg->variant);
         json_add_string(o, "Os", cfg->os ? cfg->os : "");
-        json_add_int(o, "Size", (int64_t) info->size);
+        json_add_int(o, "Size", (int64_t)info->size);
         gd = json_new_object();
         gdd = json_new_object();
         json_add(gd, "Data", gdd);
@@ -966,11 +974,33 @@ uint64_t image_shared_layers_size(struct store *s)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
 
-        if (db_prepare(s->db,
-                       "SELECT COALESCE(SUM(size), 0) FROM layers l"
-                       " WHERE (SELECT COUNT(DISTINCT image_id) FROM image_layers il WHERE il.chain_id = l.chain_id) > 1",
-                       &st, NULL) < 0 ||
+        if (db_prepare(
+                    s->db,
+                    "SELECT COALESCE(SUM(size), 0) FROM layers l"
+                    " WHERE (SELECT COUNT(DISTINCT image_id) FROM image_layers il WHERE il.chain_id = l.chain_id) > 1",
+                    &st, NULL) < 0 ||
             sqlite3_step(st) != SQLITE_ROW)
                 return 0;
-        return (uint64_t) sqlite3_column_int64(st, 0);
+        return (uint64_t)sqlite3_column_int64(st, 0);
+}
+
+int image_hold(struct store *s, const char *id, const char *holder, struct berr **err)
+{
+        int r = exec_args(s, "INSERT OR IGNORE INTO image_holds (image_id, holder) VALUES (?, ?)", err, id, holder,
+                          NULL);
+
+        if (r < 0 && berr_code(err ? *err : NULL) == EEXIST) {
+                /* The foreign key failed: no such image. */
+                berr_free(*err);
+                *err = NULL;
+                return berr_set(err, ENOENT, "No such image: %s", id);
+        }
+        return r < 0 ? r : 0;
+}
+
+int image_release(struct store *s, const char *id, const char *holder, struct berr **err)
+{
+        int r = exec_args(s, "DELETE FROM image_holds WHERE image_id = ? AND holder = ?", err, id, holder, NULL);
+
+        return r < 0 ? r : 0;
 }

@@ -29,7 +29,7 @@ struct image_layer {
         char *blob_digest; /* owned: the blob as kept in the store (maybe compressed) */
         char *media_type;  /* owned */
         uint64_t blob_size;
-        uint64_t size;     /* uncompressed */
+        uint64_t size; /* uncompressed */
 };
 void image_layers_free(struct image_layer *l, size_t n);
 
@@ -56,8 +56,8 @@ struct image_info {
         char *manifest_digest; /* may be NULL; owned */
         char **tags;           /* normalised; owned strv, sorted */
         size_t n_layers;
-        size_t n_holders;      /* users outside the store (containers) */
-        int64_t added;         /* when stored, seconds */
+        size_t n_holders; /* users outside the store (containers) */
+        int64_t added;    /* when stored, seconds */
 };
 void image_info_free(struct image_info *i);
 static inline void image_info_freep(struct image_info **p)
@@ -105,8 +105,7 @@ int image_remove(struct store *s, const char *id, const char *by_tag, bool force
 
 /* Removes dangling images (no tag), or with all every image that is not held. Accumulates into res;
  * ret_reclaimed (may be NULL) gets the bytes of blobs removed. */
-int image_prune(struct store *s, bool all, struct image_remove_result *res, uint64_t *ret_reclaimed,
-                struct berr **err);
+int image_prune(struct store *s, bool all, struct image_remove_result *res, uint64_t *ret_reclaimed, struct berr **err);
 
 /* The image's layers, bottom first. */
 int image_get_layers(struct store *s, const char *id, struct image_layer **ret, size_t *ret_n, struct berr **err);
@@ -146,10 +145,16 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
  * /home. Every mtime and the creation time are the binary's mtime, so the same binary always gives
  * the same image ID. */
 #define BUSYBOX_DEFAULT_PATH "/bin/busybox"
-#define BUSYBOX_APPLETS_MAX 2048
+#define BUSYBOX_APPLETS_MAX  2048
 int busybox_image_create(struct store *s, const char *busybox_path, const char *tag, char **ret_id, struct berr **err);
 
 /* docker's image inspect document (Engine API ImageInspect) for an image. Owned. */
 int image_inspect_json(struct store *s, const char *id, struct json_object **ret, struct berr **err);
 /* Bytes of the layers used by more than one image, each counted once (system df). */
 uint64_t image_shared_layers_size(struct store *s);
+
+/* Records that holder (a container ID) uses the image, so rmi and prune keep it; idempotent.
+ * ENOENT when the image does not exist. */
+int image_hold(struct store *s, const char *id, const char *holder, struct berr **err);
+/* Drops the hold; absent is fine. */
+int image_release(struct store *s, const char *id, const char *holder, struct berr **err);

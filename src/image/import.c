@@ -25,63 +25,89 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-#define IMPORT_CHANGE_MAX 65536
+#define IMPORT_CHANGE_MAX  65536
 #define IMPORT_CHANGES_MAX 256
 
-int image_create(struct store *s, const char *config, size_t config_len, const struct image_layer *layers, size_t n,
-                 char *const *tags, char **ret_id, struct berr **err)
+static int create_locked(struct store *s, const char *config, size_t config_len, const struct image_layer *layers,
+                         size_t n, char *const *tags, char ***created, char ***unpacked, char *ret_id,
+                         struct berr **err)
 {
         _cleanup_free_ struct descriptor *descs = xcalloc(n + 1, sizeof(*descs));
         _cleanup_free_ char *manifest = NULL;
-        _cleanup_(strv_freep) char **unpacked = NULL;
-        char config_digest[DIGEST_STRING_MAX], manifest_digest[DIGEST_STRING_MAX];
-        struct descriptor cd = { .media_type = (char *) MT_DOCKER_CONFIG, .digest = config_digest, .size = config_len };
-        struct image_add add = { 0 };
+        _cleanup_(image_config_freep) struct image_config *c = NULL;
+        char manifest_digest[DIGEST_STRING_MAX];
+        struct descriptor cd = {.media_type = (char *)MT_DOCKER_CONFIG, .digest = ret_id, .size = config_len};
+        struct image_add add = {0};
         int r;
 
-        r = store_blob_put(s, config, config_len, NULL, config_digest, err);
+        r = image_config_parse(config, config_len, &c, err);
         if (r < 0)
                 return r;
+        r = store_blob_put(s, config, config_len, NULL, ret_id, err);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                strv_push(created, ret_id);
         for (size_t i = 0; i < n; i++)
-                descs[i] = (struct descriptor){ .media_type = layers[i].media_type,
-                                                .digest = layers[i].blob_digest,
-                                                .size = layers[i].blob_size };
+                descs[i] = (struct descriptor){.media_type = layers[i].media_type,
+                                               .digest = layers[i].blob_digest,
+                                               .size = layers[i].blob_size};
         manifest = manifest_build(false, &cd, descs, n);
         r = store_blob_put(s, manifest, strlen(manifest), NULL, manifest_digest, err);
         if (r < 0)
                 return r;
+        if (r > 0)
+                strv_push(created, manifest_digest);
 #ifdef HAVE_SNAPSHOT
+        _cleanup_(strv_freep) char **diff_ids = xcalloc(n + 1, sizeof(char *)), **chains = NULL;
+
+        for (size_t i = 0; i < n; i++)
+                diff_ids[i] = xstrdup(layers[i].diff_id);
+        chains = image_chain_ids(diff_ids, n);
         for (size_t i = 0; i < n && s->snapshots; i++) {
                 _cleanup_close_ int fd = store_blob_open(s, layers[i].blob_digest, err);
                 char chain[LAYER_DIGEST_MAX];
 
                 if (fd < 0)
                         return fd;
-                r = snapshot_unpack(s->snapshots, i ? unpacked[strv_length(unpacked) - 1] : NULL, fd,
-                                    layers[i].diff_id, layers[i].blob_digest, chain, NULL, err);
+                r = snapshot_unpack(s->snapshots, i ? chains[i - 1] : NULL, fd, layers[i].diff_id,
+                                    layers[i].blob_digest, chain, NULL, err);
                 if (r < 0)
-                        return berr_wrap(err, "unpack layer %s", layers[i].diff_id);
-                strv_push(&unpacked, chain);
+                        return r; /* the snapshot module names the layer */
+                if (r > 0)
+                        strv_push(unpacked, chain);
         }
 #endif
-        add.config_digest = config_digest;
+        add.config_digest = ret_id;
         add.manifest_digest = manifest_digest;
         add.manifest_media_type = MT_DOCKER_MANIFEST;
         add.manifest_size = strlen(manifest);
         add.layers = layers;
         add.n_layers = n;
         add.tags = tags;
-        {
-                _cleanup_(image_config_freep) struct image_config *c = NULL;
-                r = image_config_parse(config, config_len, &c, err);
-                if (r < 0)
-                        return r;
-                add.created = c->created;
-                r = image_add(s, &add, err);
-        }
-        if (r < 0)
+        add.created = c->created;
+        return image_add(s, &add, err);
+}
+
+int image_create(struct store *s, const char *config, size_t config_len, const struct image_layer *layers, size_t n,
+                 char *const *tags, char **ret_id, struct berr **err)
+{
+        _cleanup_(strv_freep) char **created = NULL, **unpacked = NULL;
+        char id[DIGEST_STRING_MAX];
+        int r;
+
+        r = create_locked(s, config, config_len, layers, n, tags, &created, &unpacked, id, err);
+        if (r < 0) {
+                /* Nothing of a failed image stays behind. */
+                for (size_t i = 0; created && created[i]; i++)
+                        (void)store_blob_remove(s, created[i], NULL); /* best effort on an error path */
+#ifdef HAVE_SNAPSHOT
+                for (size_t i = 0; unpacked && unpacked[i] && s->snapshots; i++)
+                        (void)snapshot_remove(s->snapshots, unpacked[i], NULL);
+#endif
                 return r;
-        *ret_id = xstrdup(config_digest);
+        }
+        *ret_id = xstrdup(id);
         return 0;
 }
 
@@ -90,7 +116,7 @@ static struct json_object *exec_form(const char *arg, struct berr **err)
 {
         struct json_object *o = NULL;
 
-        while (isspace((unsigned char) *arg))
+        while (isspace((unsigned char)*arg))
                 arg++;
         if (*arg == '[' && json_parse_buf(arg, strlen(arg), &o, NULL) == 0 && json_object_is_type(o, json_type_array)) {
                 for (size_t i = 0; i < json_object_array_length(o); i++)
@@ -130,8 +156,8 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                 const char *sp = strpbrk(arg, " \t");
                 if (!sp)
                         return berr_set(err, EINVAL, "expected KEY=VALUE");
-                strv_push_take(&v, xstrndup(arg, (size_t) (sp - arg)));
-                while (isspace((unsigned char) *sp))
+                strv_push_take(&v, xstrndup(arg, (size_t)(sp - arg)));
+                while (isspace((unsigned char)*sp))
                         sp++;
                 strv_push(&v, sp);
                 *ret = TAKE_PTR(v);
@@ -142,14 +168,14 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                 const char *eq;
                 size_t vl = 0;
 
-                while (isspace((unsigned char) *p))
+                while (isspace((unsigned char)*p))
                         p++;
                 if (!*p)
                         break;
                 eq = strchr(p, '=');
                 if (!eq || eq == p)
                         return berr_set(err, EINVAL, "expected KEY=VALUE in '%.100s'", p);
-                key = xstrndup(p, (size_t) (eq - p));
+                key = xstrndup(p, (size_t)(eq - p));
                 if (strpbrk(key, " \t"))
                         return berr_set(err, EINVAL, "invalid key '%.100s'", key);
                 p = eq + 1;
@@ -165,7 +191,7 @@ static int key_values(const char *arg, char ***ret, struct berr **err)
                                 return berr_set(err, EINVAL, "unterminated quote");
                         p++;
                 } else
-                        while (*p && !isspace((unsigned char) *p))
+                        while (*p && !isspace((unsigned char)*p))
                                 val[vl++] = *p++;
                 val[vl] = 0;
                 strv_push(&v, key);
@@ -209,14 +235,14 @@ int image_apply_change(struct json_object *cfg, const char *change, struct berr 
 
         if (strlen(change) > IMPORT_CHANGE_MAX)
                 return berr_set(err, EINVAL, "--change: too long");
-        while (isspace((unsigned char) *change))
+        while (isspace((unsigned char)*change))
                 change++;
         vl = strcspn(change, " \t");
         verb = xstrndup(change, vl);
         for (char *p = verb; *p; p++)
-                *p = (char) toupper((unsigned char) *p);
+                *p = (char)toupper((unsigned char)*p);
         arg = change + vl;
-        while (isspace((unsigned char) *arg))
+        while (isspace((unsigned char)*arg))
                 arg++;
         if (!*arg)
                 return berr_set(err, EINVAL, "--change '%s': missing argument", change);
@@ -266,15 +292,17 @@ int image_apply_change(struct json_object *cfg, const char *change, struct berr 
                                 const char *proto = strchr(items[i], '/');
                                 if (parse_uint32(num, &port) < 0 || port == 0 || port > 65535 ||
                                     (proto && !streq(proto, "/tcp") && !streq(proto, "/udp") && !streq(proto, "/sctp")))
-                                        return berr_set(err, EINVAL, "--change '%s': invalid port '%s'", change, items[i]);
+                                        return berr_set(err, EINVAL, "--change '%s': invalid port '%s'", change,
+                                                        items[i]);
                                 key = proto ? xstrdup(items[i]) : xasprintf("%s/tcp", items[i]);
                         } else
                                 key = xstrdup(items[i]);
                         json_add(obj, key, json_new_object());
                 }
         } else
-                return berr_set(err, EINVAL, "--change '%s': %s is not supported (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
-                                             "ONBUILD is not, STOPSIGNAL, USER, VOLUME, WORKDIR)",
+                return berr_set(err, EINVAL,
+                                "--change '%s': %s is not supported (only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
+                                "STOPSIGNAL, USER, VOLUME, WORKDIR)",
                                 change, verb);
         return 0;
 }
@@ -308,43 +336,46 @@ static int check_tarball(int fd, struct berr **err)
 static char *import_config(const struct image_import_opts *o, const char *diff_id, struct berr **err)
 {
         _cleanup_json_ struct json_object *root = json_new_object();
-        struct json_object *cfg = json_new_object(), *rootfs = json_new_object(), *ids = json_new_array(),
-                           *hist = json_new_array(), *h = json_new_object();
-        _cleanup_free_ char *now = format_rfc3339((int64_t) time(NULL)), *comment = NULL;
+        struct json_object *cfg = json_new_object(), *rootfs, *ids, *hist, *h;
+        _cleanup_free_ char *now = format_rfc3339((int64_t)time(NULL)), *comment = NULL;
 
-        if (strv_length(o->changes) > IMPORT_CHANGES_MAX) {
-                berr_set(err, EINVAL, "too many --change options");
-                json_object_put(cfg);
-                return NULL;
-        }
         json_add_string(root, "architecture", "amd64");
         json_add(root, "config", cfg);
+        if (strv_length(o->changes) > IMPORT_CHANGES_MAX) {
+                berr_set(err, EINVAL, "too many --change options");
+                return NULL;
+        }
         for (size_t i = 0; o->changes && o->changes[i]; i++)
                 if (image_apply_change(cfg, o->changes[i], err) < 0)
                         return NULL;
         json_add_string(root, "created", now);
         comment = o->message ? xstrdup(o->message) : xasprintf("Imported from %s", o->source ? o->source : "-");
+        hist = json_new_array();
+        json_add(root, "history", hist);
+        h = json_new_object();
+        json_append(hist, h);
         json_add_string(h, "created", now);
         json_add_string(h, "comment", comment);
-        json_append(hist, h);
-        json_add(root, "history", hist);
         json_add_string(root, "os", "linux");
-        json_add_string(rootfs, "type", "layers");
-        json_append(ids, json_object_new_string(diff_id));
-        json_add(rootfs, "diff_ids", ids);
+        rootfs = json_new_object();
         json_add(root, "rootfs", rootfs);
+        json_add_string(rootfs, "type", "layers");
+        ids = json_new_array();
+        json_add(rootfs, "diff_ids", ids);
+        json_append(ids, json_object_new_string(diff_id));
         return json_dump(root, false);
 }
 
 int image_import(struct store *s, int fd, const struct image_import_opts *opts, char **ret_id, struct berr **err)
 {
-        static const char *const mts[] = { [BLOB_PLAIN] = MT_DOCKER_LAYER, [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP,
-                                           [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD };
+        static const char *const mts[] = {
+                [BLOB_PLAIN] = MT_DOCKER_LAYER, [BLOB_GZIP] = MT_DOCKER_LAYER_GZIP, [BLOB_ZSTD] = MT_OCI_LAYER_ZSTD};
         _cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
         _cleanup_free_ char *buf = xmalloc(1 << 17), *config = NULL;
         char diff_id[DIGEST_STRING_MAX];
-        struct image_layer layer = { 0 };
-        unsigned char head[4] = { 0 };
+        struct image_layer layer = {0};
+        unsigned char head[4] = {0};
+        bool new_blob;
         uint64_t size;
         ssize_t n;
         int r;
@@ -360,7 +391,7 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
                         return berr_sys(err, "read tarball");
                 if (n == 0)
                         break;
-                r = blob_writer_write(w, buf, (size_t) n, err);
+                r = blob_writer_write(w, buf, (size_t)n, err);
                 if (r < 0)
                         return r;
         }
@@ -382,10 +413,14 @@ int image_import(struct store *s, int fd, const struct image_import_opts *opts, 
         r = blob_writer_commit(w, err);
         if (r < 0)
                 return r;
+        new_blob = r > 0;
         layer.diff_id = diff_id;
-        layer.blob_digest = (char *) blob_writer_digest(w);
-        layer.media_type = (char *) mts[blob_detect_compression(head, n > 0 ? (size_t) n : 0)];
+        layer.blob_digest = (char *)blob_writer_digest(w);
+        layer.media_type = (char *)mts[blob_detect_compression(head, n > 0 ? (size_t)n : 0)];
         layer.blob_size = blob_writer_size(w);
         layer.size = size;
-        return image_create(s, config, strlen(config), &layer, 1, opts->tags, ret_id, err);
+        r = image_create(s, config, strlen(config), &layer, 1, opts->tags, ret_id, err);
+        if (r < 0 && new_blob)
+                (void)store_blob_remove(s, layer.blob_digest, NULL); /* best effort on an error path */
+        return r;
 }

@@ -39,9 +39,9 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-#define CHUNK_SIZE (1024 * 1024)
+#define CHUNK_SIZE ((size_t)1024 * 1024)
 #define NCHUNKS    8
-#define READ_SIZE  (256 * 1024)
+#define READ_SIZE  ((size_t)256 * 1024)
 
 static const char *const compression_names[_LAYER_COMPRESSION_MAX] = {
         [LAYER_COMPRESSION_NONE] = "none",
@@ -178,7 +178,7 @@ static int produce(struct pipeline *p, struct berr **err)
         _cleanup_free_ uint8_t *inbuf = xmalloc(READ_SIZE);
         struct decompressor *d = NULL;
         const uint8_t *in = inbuf;
-        size_t in_len = 0, got;
+        size_t in_len = 0, got = 0;
         bool at_eof = false;
         int r;
 
@@ -444,7 +444,7 @@ struct tar_sink {
         struct berr *error;
 };
 
-#define SINK_OUT_SIZE (256 * 1024)
+#define SINK_OUT_SIZE ((size_t)256 * 1024)
 
 static int sink_emit(struct tar_sink *s, const void *buf, size_t len)
 {

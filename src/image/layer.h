@@ -24,10 +24,10 @@ struct berr;
 #define LAYER_DIGEST_MAX 72
 
 /* Limits for untrusted archives, checked before anything is allocated or created. */
-#define LAYER_PATH_MAX        4096        /* bytes in an entry name or link target */
-#define LAYER_XATTR_VALUE_MAX (64 * 1024) /* bytes in one xattr value (the kernel's own limit) */
-#define LAYER_XATTRS_MAX      128         /* xattrs on one entry */
-#define LAYER_DEPTH_MAX       256         /* directory depth of an entry */
+#define LAYER_PATH_MAX        4096  /* bytes in an entry name or link target */
+#define LAYER_XATTR_VALUE_MAX 65536 /* bytes in one xattr value (the kernel's own limit) */
+#define LAYER_XATTRS_MAX      128   /* xattrs on one entry */
+#define LAYER_DEPTH_MAX       256   /* directory depth of an entry */
 
 enum layer_compression {
         LAYER_COMPRESSION_NONE,

@@ -59,16 +59,16 @@ int layer_media_type_compression(const char *mt)
                 const char *mt;
                 enum blob_compression c;
         } table[] = {
-                { MT_OCI_LAYER, BLOB_PLAIN },
-                { MT_OCI_LAYER_GZIP, BLOB_GZIP },
-                { MT_OCI_LAYER_ZSTD, BLOB_ZSTD },
-                { "application/vnd.oci.image.layer.nondistributable.v1.tar", BLOB_PLAIN },
-                { "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", BLOB_GZIP },
-                { "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", BLOB_ZSTD },
-                { MT_DOCKER_LAYER, BLOB_PLAIN },
-                { MT_DOCKER_LAYER_GZIP, BLOB_GZIP },
-                { MT_DOCKER_LAYER_FOREIGN_GZIP, BLOB_GZIP },
-                { "application/vnd.docker.image.rootfs.diff.tar.zstd", BLOB_ZSTD },
+                {MT_OCI_LAYER, BLOB_PLAIN},
+                {MT_OCI_LAYER_GZIP, BLOB_GZIP},
+                {MT_OCI_LAYER_ZSTD, BLOB_ZSTD},
+                {"application/vnd.oci.image.layer.nondistributable.v1.tar", BLOB_PLAIN},
+                {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", BLOB_GZIP},
+                {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", BLOB_ZSTD},
+                {MT_DOCKER_LAYER, BLOB_PLAIN},
+                {MT_DOCKER_LAYER_GZIP, BLOB_GZIP},
+                {MT_DOCKER_LAYER_FOREIGN_GZIP, BLOB_GZIP},
+                {"application/vnd.docker.image.rootfs.diff.tar.zstd", BLOB_ZSTD},
         };
 
         if (!mt)
@@ -133,7 +133,7 @@ static int parse_descriptor(struct json_object *o, const char *what, struct desc
         if (r == 0)
                 return berr_set(err, EINVAL, "%s: missing", w_sz);
         if (d->size > DESCRIPTOR_MAX_SIZE)
-                return berr_set(err, EINVAL, "%s: %llu is too large", w_sz, (unsigned long long) d->size);
+                return berr_set(err, EINVAL, "%s: %llu is too large", w_sz, (unsigned long long)d->size);
         r = json_get_object(o, "annotations", "annotations", &ann, err);
         if (r < 0)
                 return berr_wrap(err, "%s", what);
@@ -204,7 +204,7 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
         if (r < 0)
                 return r;
         if (version != 2)
-                return berr_set(err, EINVAL, "manifest: unsupported schemaVersion %lld (only 2)", (long long) version);
+                return berr_set(err, EINVAL, "manifest: unsupported schemaVersion %lld (only 2)", (long long)version);
         r = json_get_string(root, "mediaType", "mediaType", &mt, err);
         if (r < 0)
                 return r;
@@ -236,7 +236,8 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
                 m->kind = MANIFEST_IMAGE;
                 r = parse_descriptor(config, "config", &m->config, err);
                 if (r >= 0)
-                        r = parse_descriptor_array(layers, "layers", MANIFEST_MAX_LAYERS, &m->layers, &m->n_layers, err);
+                        r = parse_descriptor_array(layers, "layers", MANIFEST_MAX_LAYERS, &m->layers, &m->n_layers,
+                                                   err);
                 for (size_t i = 0; r >= 0 && i < m->n_layers; i++)
                         if (layer_media_type_compression(m->layers[i].media_type) < 0)
                                 r = berr_set(err, EINVAL, "layers[%zu]: unsupported layer media type '%s'", i,
@@ -278,7 +279,7 @@ static struct json_object *descriptor_json(const struct descriptor *d)
         struct json_object *o = json_new_object();
 
         json_add_string(o, "mediaType", d->media_type);
-        json_add_int(o, "size", (int64_t) d->size);
+        json_add_int(o, "size", (int64_t)d->size);
         json_add_string(o, "digest", d->digest);
         return o;
 }

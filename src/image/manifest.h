@@ -13,27 +13,27 @@
 
 struct berr;
 
-#define MANIFEST_MAX_BYTES (4U << 20)
+#define MANIFEST_MAX_BYTES  (4U << 20)
 #define MANIFEST_MAX_LAYERS 256
 #define INDEX_MAX_MANIFESTS 1024
 #define DESCRIPTOR_MAX_SIZE (1ULL << 40)
-#define MEDIA_TYPE_MAX_LEN 255
-#define ANNOTATION_MAX_LEN 4096
+#define MEDIA_TYPE_MAX_LEN  255
+#define ANNOTATION_MAX_LEN  4096
 
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
-#define MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
-#define MT_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-#define MT_DOCKER_LAYER_GZIP "application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define MT_OCI_INDEX                 "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST              "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_CONFIG                "application/vnd.oci.image.config.v1+json"
+#define MT_OCI_LAYER                 "application/vnd.oci.image.layer.v1.tar"
+#define MT_OCI_LAYER_GZIP            "application/vnd.oci.image.layer.v1.tar+gzip"
+#define MT_OCI_LAYER_ZSTD            "application/vnd.oci.image.layer.v1.tar+zstd"
+#define MT_DOCKER_LIST               "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST           "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_CONFIG             "application/vnd.docker.container.image.v1+json"
+#define MT_DOCKER_LAYER              "application/vnd.docker.image.rootfs.diff.tar"
+#define MT_DOCKER_LAYER_GZIP         "application/vnd.docker.image.rootfs.diff.tar.gzip"
 #define MT_DOCKER_LAYER_FOREIGN_GZIP "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 
-#define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+#define ANNOTATION_REF_NAME        "org.opencontainers.image.ref.name"
 #define ANNOTATION_CONTAINERD_NAME "io.containerd.image.name"
 
 enum blob_compression {
@@ -62,9 +62,9 @@ enum manifest_kind {
 
 struct manifest {
         enum manifest_kind kind;
-        char *media_type;            /* as declared, or deduced; owned */
-        struct descriptor config;    /* image manifests */
-        struct descriptor *layers;   /* image manifests; owned array */
+        char *media_type;          /* as declared, or deduced; owned */
+        struct descriptor config;  /* image manifests */
+        struct descriptor *layers; /* image manifests; owned array */
         size_t n_layers;
         struct descriptor *manifests; /* indexes; owned array */
         size_t n_manifests;

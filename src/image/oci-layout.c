@@ -56,7 +56,7 @@ static struct arc_file *blob_of(struct arc *a, const struct descriptor *d, struc
         }
         if (f->size != d->size) {
                 berr_set(err, EINVAL, "blob %s: size is %llu, its descriptor says %llu", d->digest,
-                         (unsigned long long) f->size, (unsigned long long) d->size);
+                         (unsigned long long)f->size, (unsigned long long)d->size);
                 return NULL;
         }
         return f;
@@ -65,7 +65,7 @@ static struct arc_file *blob_of(struct arc *a, const struct descriptor *d, struc
 static char *name_of(const struct descriptor *d)
 {
         _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
-        const char *cands[2] = { d->image_name, d->ref_name };
+        const char *cands[2] = {d->image_name, d->ref_name};
 
         for (int i = 0; i < 2; i++) {
                 if (!cands[i])
@@ -80,8 +80,8 @@ static char *name_of(const struct descriptor *d)
         return NULL;
 }
 
-static int add_manifest(struct arc *a, const struct descriptor *md, const char *tag, struct load_image **lis,
-                        size_t *n, struct berr **err)
+static int add_manifest(struct arc *a, const struct descriptor *md, const char *tag, struct load_image **lis, size_t *n,
+                        struct berr **err)
 {
         _cleanup_(manifest_freep) struct manifest *m = NULL;
         struct arc_file *mf;

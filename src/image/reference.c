@@ -105,13 +105,13 @@ static bool domain_ok(const char *s, size_t n)
                 if (!close || close == s + 1)
                         return false;
                 for (const char *p = s + 1; p < close; p++)
-                        if (!isxdigit((unsigned char) *p) && *p != ':')
+                        if (!isxdigit((unsigned char)*p) && *p != ':')
                                 return false;
-                host_end = (size_t) (close - s) + 1;
+                host_end = (size_t)(close - s) + 1;
         } else {
                 const char *colon = memchr(s, ':', n);
 
-                host_end = colon ? (size_t) (colon - s) : n;
+                host_end = colon ? (size_t)(colon - s) : n;
                 if (!domain_name_ok(s, host_end))
                         return false;
         }
@@ -120,7 +120,7 @@ static bool domain_ok(const char *s, size_t n)
         if (s[host_end] != ':' || host_end + 1 == n)
                 return false;
         for (size_t i = host_end + 1; i < n; i++)
-                if (!isdigit((unsigned char) s[i]))
+                if (!isdigit((unsigned char)s[i]))
                         return false;
         return true;
 }
@@ -145,13 +145,13 @@ static int digest_check(const char *d, struct berr **err)
         static const struct {
                 const char *name;
                 size_t len;
-        } known[] = { { "sha256", 64 }, { "sha384", 96 }, { "sha512", 128 } };
+        } known[] = {{"sha256", 64}, {"sha384", 96}, {"sha512", 128}};
         const char *colon = strchr(d, ':');
         size_t alen, hlen;
 
         if (!colon || colon == d)
                 return berr_set(err, EINVAL, "invalid reference format");
-        alen = (size_t) (colon - d);
+        alen = (size_t)(colon - d);
         for (size_t i = 0; i < alen; i++) {
                 bool sep = strchr("+._-", d[i]) != NULL;
 
@@ -159,14 +159,14 @@ static int digest_check(const char *d, struct berr **err)
                         return berr_set(err, EINVAL, "invalid reference format");
                 if (!sep && !is_alnum(d[i]))
                         return berr_set(err, EINVAL, "invalid reference format");
-                if (!sep && isdigit((unsigned char) d[i]) && (i == 0 || strchr("+._-", d[i - 1])))
+                if (!sep && isdigit((unsigned char)d[i]) && (i == 0 || strchr("+._-", d[i - 1])))
                         return berr_set(err, EINVAL, "invalid reference format");
         }
         hlen = strlen(colon + 1);
         if (hlen < 32)
                 return berr_set(err, EINVAL, "invalid reference format");
         for (size_t i = 0; i < hlen; i++)
-                if (!isxdigit((unsigned char) colon[1 + i]))
+                if (!isxdigit((unsigned char)colon[1 + i]))
                         return berr_set(err, EINVAL, "invalid reference format");
         for (size_t k = 0; k < ELEMENTSOF(known); k++) {
                 if (strlen(known[k].name) != alen || strncmp(d, known[k].name, alen) != 0)
@@ -174,7 +174,7 @@ static int digest_check(const char *d, struct berr **err)
                 if (hlen != known[k].len)
                         return berr_set(err, EINVAL, "invalid checksum digest length");
                 for (size_t i = 0; i < hlen; i++)
-                        if (isupper((unsigned char) colon[1 + i]))
+                        if (isupper((unsigned char)colon[1 + i]))
                                 return berr_set(err, EINVAL, "invalid checksum digest format");
                 return 0;
         }
@@ -187,10 +187,9 @@ static int split_name(const char *name, size_t n, struct image_ref *ref)
 {
         const char *slash = memchr(name, '/', n);
 
-        if (slash && domain_ok(name, (size_t) (slash - name)) &&
-            path_ok(slash + 1, n - (size_t) (slash - name) - 1)) {
-                ref->registry = xstrndup(name, (size_t) (slash - name));
-                ref->repository = xstrndup(slash + 1, n - (size_t) (slash - name) - 1);
+        if (slash && domain_ok(name, (size_t)(slash - name)) && path_ok(slash + 1, n - (size_t)(slash - name) - 1)) {
+                ref->registry = xstrndup(name, (size_t)(slash - name));
+                ref->repository = xstrndup(slash + 1, n - (size_t)(slash - name) - 1);
                 return 0;
         }
         if (!path_ok(name, n))
@@ -202,7 +201,7 @@ static int split_name(const char *name, size_t n, struct image_ref *ref)
 static bool has_upper(const char *s, size_t n)
 {
         for (size_t i = 0; i < n; i++)
-                if (isupper((unsigned char) s[i]))
+                if (isupper((unsigned char)s[i]))
                         return true;
         return false;
 }
@@ -215,11 +214,12 @@ static int parse_strict(const char *s, struct image_ref **ret, struct berr **err
         int r;
 
         if (!s || !*s)
-                return berr_set(err, EINVAL, "invalid reference format: repository name must have at least one component");
+                return berr_set(err, EINVAL,
+                                "invalid reference format: repository name must have at least one component");
         if (strlen(s) > REF_INPUT_MAX)
                 return berr_set(err, EINVAL, "invalid reference format: too long");
         at = strchr(s, '@');
-        name_len = at ? (size_t) (at - s) : strlen(s);
+        name_len = at ? (size_t)(at - s) : strlen(s);
         if (at) {
                 ref->digest = xstrdup(at + 1);
                 if (strchr(ref->digest, '@'))
@@ -229,8 +229,8 @@ static int parse_strict(const char *s, struct image_ref **ret, struct berr **err
         colon = memrchr(s, ':', name_len);
         slash = memrchr(s, '/', name_len);
         if (colon && (!slash || colon > slash)) {
-                ref->tag = xstrndup(colon + 1, name_len - (size_t) (colon - s) - 1);
-                name_len = (size_t) (colon - s);
+                ref->tag = xstrndup(colon + 1, name_len - (size_t)(colon - s) - 1);
+                name_len = (size_t)(colon - s);
                 if (!image_ref_tag_is_valid(ref->tag))
                         return berr_set(err, EINVAL, "invalid reference format");
         }
@@ -241,13 +241,14 @@ static int parse_strict(const char *s, struct image_ref **ret, struct berr **err
                 _cleanup_(image_ref_freep) struct image_ref *probe = xzalloc(sizeof(*probe));
 
                 for (char *p = lower; *p; p++)
-                        *p = (char) tolower((unsigned char) *p);
+                        *p = (char)tolower((unsigned char)*p);
                 if (has_upper(s, name_len) && split_name(lower, name_len, probe) == 0)
                         return berr_set(err, EINVAL, "invalid reference format: repository name must be lowercase");
                 return berr_set(err, EINVAL, "invalid reference format");
         }
         if (name_len > REF_NAME_MAX)
-                return berr_set(err, EINVAL, "invalid reference format: repository name must not be more than %d characters",
+                return berr_set(err, EINVAL,
+                                "invalid reference format: repository name must not be more than %d characters",
                                 REF_NAME_MAX);
         if (ref->digest) {
                 r = digest_check(ref->digest, err);
@@ -280,16 +281,18 @@ int image_ref_parse_normalized(const char *s, struct image_ref **ret, struct ber
         char *p;
 
         if (!s || !*s)
-                return berr_set(err, EINVAL, "invalid reference format: repository name must have at least one component");
+                return berr_set(err, EINVAL,
+                                "invalid reference format: repository name must have at least one component");
         if (strlen(s) > REF_INPUT_MAX)
                 return berr_set(err, EINVAL, "invalid reference format: too long");
         if (is_hex64(s))
-                return berr_set(err, EINVAL, "invalid repository name (%s), cannot specify 64-byte hexadecimal strings", s);
+                return berr_set(err, EINVAL, "invalid repository name (%s), cannot specify 64-byte hexadecimal strings",
+                                s);
         /* splitDockerDomain: the first component is a registry when it has a '.' or a ':', is
          * "localhost", or has an uppercase letter. */
         slash = strchr(s, '/');
         if (slash) {
-                _cleanup_free_ char *first = xstrndup(s, (size_t) (slash - s));
+                _cleanup_free_ char *first = xstrndup(s, (size_t)(slash - s));
 
                 if (strpbrk(first, ".:") || streq(first, "localhost") || has_upper(first, strlen(first))) {
                         domain = TAKE_PTR(first);
@@ -311,7 +314,7 @@ int image_ref_parse_normalized(const char *s, struct image_ref **ret, struct ber
         }
         /* As docker does, the part before the first ':' must be lowercase. */
         p = remainder + strcspn(remainder, ":");
-        if (has_upper(remainder, (size_t) (p - remainder))) {
+        if (has_upper(remainder, (size_t)(p - remainder))) {
                 *p = 0;
                 return berr_set(err, EINVAL, "invalid reference format: repository name (%s) must be lowercase",
                                 remainder);

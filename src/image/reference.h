@@ -19,11 +19,11 @@
 
 struct berr;
 
-#define REF_NAME_MAX 255
-#define REF_TAG_MAX 128
-#define REF_INPUT_MAX 1024
+#define REF_NAME_MAX       255
+#define REF_TAG_MAX        128
+#define REF_INPUT_MAX      1024
 #define REF_DEFAULT_DOMAIN "docker.io"
-#define REF_DEFAULT_TAG "latest"
+#define REF_DEFAULT_TAG    "latest"
 
 struct image_ref {
         char *registry;   /* domain with port, or NULL when the strict parse found none; owned */

@@ -24,6 +24,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/layer-internal.h"
@@ -37,6 +38,7 @@
 
 #define SHORT_ID_LEN      16
 #define SNAPSHOT_META_MAX 256
+#define TMP_GRACE_SECONDS 600
 
 struct snapshot_store {
         char *dir; /* owned: <root>/layers */
@@ -78,9 +80,14 @@ static void sweep_tmp(struct snapshot_store *s)
 
                 if (de->d_name[0] == '.')
                         continue;
+                struct stat st;
+
                 efd = openat(tfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (efd < 0 || flock(efd, LOCK_EX | LOCK_NB) < 0)
                         continue; /* in use by another unpack or removal */
+                /* A directory made a moment ago may not be locked by its maker yet. */
+                if (fstat(efd, &st) < 0 || st.st_ctim.tv_sec > time(NULL) - TMP_GRACE_SECONDS)
+                        continue;
                 if (rm_rf_at(tfd, de->d_name, NULL) < 0)
                         log_debug("remove stale snapshot temp '%s': ignoring", de->d_name);
         }
@@ -164,12 +171,17 @@ int snapshot_exists(struct snapshot_store *s, const char *chain_id, struct berr 
 static int read_meta(struct snapshot_store *s, const char *chain_id, const char *file, char **ret, struct berr **err)
 {
         _cleanup_free_ char *p = xasprintf("%s/%s", hex_of(chain_id), file);
+        _cleanup_(berr_freep) struct berr *e = NULL;
         size_t len;
-        int r = read_file_at(s->fd, p, SNAPSHOT_META_MAX, ret, &len, err);
+        int r = read_file_at(s->fd, p, SNAPSHOT_META_MAX, ret, &len, &e);
 
         if (r == -ENOENT)
-                return 0;
-        return r < 0 ? r : 1;
+                return 0; /* absent is an answer (a base layer has no parent file) */
+        if (r < 0) {
+                r = berr_set(err, berr_code(e), "%s", berr_msg(e));
+                return r;
+        }
+        return 1;
 }
 
 int snapshot_get_parent(struct snapshot_store *s, const char *chain_id, char **ret_parent, struct berr **err)
@@ -344,7 +356,7 @@ static void fill_existing(struct snapshot_store *s, const char *chain, const cha
         if (!ret)
                 return;
         *ret = (struct layer_digests){};
-        snprintf(ret->diff_id, sizeof(ret->diff_id), "%s", diff_id);
+        (void)snprintf(ret->diff_id, sizeof(ret->diff_id), "%s", diff_id); /* fits: a checked digest */
         if (snapshot_get_size(s, chain, &size, NULL) > 0)
                 ret->size = size;
 }
@@ -384,11 +396,16 @@ int snapshot_unpack(struct snapshot_store *s, const char *parent_chain_id, int b
                 return tfd;
         r = unpack_into(s, tfd, parent_chain_id, blob_fd, expected_diff_id, expected_digest, chain, &d, err);
         if (r >= 0 && renameat2(s->fd, tmp, s->fd, hex_of(chain), RENAME_NOREPLACE) < 0) {
-                if (errno == EEXIST) {
+                int e = errno;
+
+                if (e == EEXIST && snapshot_exists(s, chain, NULL) > 0) {
                         r = 0; /* another unpack of the same chain won: use theirs */
                         fill_existing(s, chain, d.diff_id, &d);
-                } else
-                        r = berr_sys(err, "move snapshot '%s' into place", chain);
+                } else if (e == EEXIST)
+                        r = berr_set(err, EEXIST, "snapshot directory of '%s' exists but is not whole: remove it",
+                                     chain);
+                else
+                        r = berr_errno(err, e, "move snapshot '%s' into place", chain);
         } else if (r >= 0)
                 r = 1;
         if (r <= 0) {
@@ -410,9 +427,10 @@ int snapshot_remove(struct snapshot_store *s, const char *chain_id, struct berr 
 {
         _cleanup_free_ char *link = NULL, *doomed = NULL;
         uint64_t rnd;
-        int r = snapshot_exists(s, chain_id, err);
+        int r = check_id("chain ID", chain_id, err);
 
-        if (r <= 0)
+        /* Not snapshot_exists(): a directory that is not whole (no diff/) goes as well. */
+        if (r < 0)
                 return r;
         link = xasprintf("l/%.*s", SHORT_ID_LEN, hex_of(chain_id));
         if (unlinkat(s->fd, link, 0) < 0 && errno != ENOENT)
@@ -497,17 +515,17 @@ static int copy_layer(int src_dirfd, int dest_dirfd, bool unprivileged, struct b
                 struct layer_create_opts co = {.overlay_whiteouts = true, .clamp_mtime = -1};
                 struct berr *e = NULL;
 
-                data_r = safe_close(data_r);
+                data_r = safe_close(data_r); /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
                 if (layer_create_tar(src_dirfd, &co, data_w, NULL, &e) < 0) {
                         (void)write_all(err_w, berr_msg(e), strlen(berr_msg(e))); /* the parent reports it */
                         _exit(127);
                 }
                 _exit(0);
         }
-        data_w = safe_close(data_w);
-        err_w = safe_close(err_w);
+        data_w = safe_close(data_w); /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
+        err_w = safe_close(err_w);   /* NOLINT(clang-analyzer-deadcode.DeadStores): read by the cleanup */
         r = layer_unpack(data_r, dest_dirfd, &uo, NULL, err);
-        data_r = safe_close(data_r); /* a writer still going gets EPIPE */
+        data_r = safe_close(data_r); /* NOLINT(clang-analyzer-deadcode.DeadStores): a writer still going gets EPIPE */
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return berr_sys(err, "wait for layer reader");
@@ -540,6 +558,8 @@ static int copy_stack(struct snapshot_store *s, const char *chain_id, const char
         r = get_chain(s, chain_id, &chain, err);
         if (r < 0)
                 return r;
+        if (!chain)
+                return 0;
         for (size_t i = strv_length(chain); i-- > 0;) { /* base layer first */
                 _cleanup_close_ int dfd = snapshot_open_diff(s, chain[i], err);
 

@@ -65,7 +65,7 @@ int snapshot_unpack(struct snapshot_store *s, const char *parent_chain_id, int b
                     const char *expected_digest, char ret_chain_id[LAYER_DIGEST_MAX], struct layer_digests *ret,
                     struct berr **err);
 
-/* Removes the snapshot's directory and short link. Missing is fine (returns 0). The caller
+/* Removes the snapshot's directory (also one left not whole) and short link. Missing is fine. The caller
  * (the store, from its reference counts) makes sure no image or container still uses it. */
 int snapshot_remove(struct snapshot_store *s, const char *chain_id, struct berr **err);
 

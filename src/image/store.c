@@ -27,7 +27,7 @@
 #include "lib/util.h"
 
 struct blob_writer {
-        struct store *store;            /* borrowed */
+        struct store *store; /* borrowed */
         struct digester *hash;
         struct digest expected;
         bool has_expected;
@@ -118,7 +118,7 @@ static int open_tmp(struct blob_writer *w, struct berr **err)
                 return berr_sys(err, "create temporary blob file");
         for (int i = 0; i < 100; i++) {
                 free(w->tmp_name);
-                w->tmp_name = xasprintf("blob-%d-%lx-%d", (int) getpid(), (unsigned long) (uintptr_t) w, i);
+                w->tmp_name = xasprintf("blob-%d-%lx-%d", (int)getpid(), (unsigned long)(uintptr_t)w, i);
                 w->fd = openat(w->store->tmp_fd, w->tmp_name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
                 if (w->fd >= 0)
                         return 0;
@@ -156,7 +156,7 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct
         if (w->finished)
                 return berr_set(err, EINVAL, "blob already finished");
         if (w->max && (w->size + len > w->max || w->size + len < w->size))
-                return berr_set(err, EFBIG, "blob larger than the limit of %llu bytes", (unsigned long long) w->max);
+                return berr_set(err, EFBIG, "blob larger than the limit of %llu bytes", (unsigned long long)w->max);
         if (write_all(w->fd, buf, len) < 0)
                 return berr_sys(err, "write blob");
         digester_update(w->hash, buf, len);
@@ -240,7 +240,7 @@ struct blob_writer *blob_writer_free(struct blob_writer *w)
         if (!w)
                 return NULL;
         if (w->tmp_name)
-                (void) unlinkat(w->store->tmp_fd, w->tmp_name, 0); /* best effort: a stray temp file is harmless */
+                (void)unlinkat(w->store->tmp_fd, w->tmp_name, 0); /* best effort: a stray temp file is harmless */
         safe_close(w->fd);
         digester_free(w->hash);
         free(w->tmp_name);
@@ -268,8 +268,8 @@ int store_blob_put(struct store *s, const void *data, size_t len, const char *ex
         return r;
 }
 
-int store_blob_put_fd(struct store *s, int fd, const char *expected, uint64_t max, char *ret_digest,
-                      uint64_t *ret_size, struct berr **err)
+int store_blob_put_fd(struct store *s, int fd, const char *expected, uint64_t max, char *ret_digest, uint64_t *ret_size,
+                      struct berr **err)
 {
         _cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
         _cleanup_free_ char *buf = xmalloc(1 << 17);
@@ -287,7 +287,7 @@ int store_blob_put_fd(struct store *s, int fd, const char *expected, uint64_t ma
                         return berr_sys(err, "read blob content");
                 if (n == 0)
                         break;
-                r = blob_writer_write(w, buf, (size_t) n, err);
+                r = blob_writer_write(w, buf, (size_t)n, err);
                 if (r < 0)
                         return r;
         }
@@ -360,7 +360,7 @@ int store_blob_size(struct store *s, const char *digest, uint64_t *ret, struct b
         if (fstatat(s->blobs_fd, hex, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOENT ? berr_set(err, ENOENT, "blob %s not found in the store", digest)
                                        : berr_sys(err, "stat blob %s", digest);
-        *ret = (uint64_t) st.st_size;
+        *ret = (uint64_t)st.st_size;
         return 0;
 }
 

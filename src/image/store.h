@@ -26,17 +26,17 @@ struct berr;
 struct db;
 struct snapshot_store;
 
-#define STORE_DEFAULT_ROOT "/var/lib/berth"
+#define STORE_DEFAULT_ROOT    "/var/lib/berth"
 #define STORE_DEFAULT_RUNROOT "/run/berth"
-#define STORE_DB_NAME "berth.db"
+#define STORE_DB_NAME         "berth.db"
 
 struct store {
         char *root;    /* absolute path; owned */
         char *runroot; /* owned; may be NULL */
         int root_fd;
-        int blobs_fd;  /* <root>/blobs/sha256 */
-        int tmp_fd;    /* <root>/tmp */
-        struct db *db; /* owned */
+        int blobs_fd;                     /* <root>/blobs/sha256 */
+        int tmp_fd;                       /* <root>/tmp */
+        struct db *db;                    /* owned */
         struct snapshot_store *snapshots; /* owned; NULL where the snapshot module is not built */
 };
 
@@ -77,8 +77,8 @@ static inline void blob_writer_freep(struct blob_writer **p)
 int store_blob_put(struct store *s, const void *data, size_t len, const char *expected, char *ret_digest,
                    struct berr **err);
 /* Stores everything readable from fd (at most max bytes, 0: no limit). Returns 1 if created. */
-int store_blob_put_fd(struct store *s, int fd, const char *expected, uint64_t max, char *ret_digest,
-                      uint64_t *ret_size, struct berr **err);
+int store_blob_put_fd(struct store *s, int fd, const char *expected, uint64_t max, char *ret_digest, uint64_t *ret_size,
+                      struct berr **err);
 /* 1 when present, 0 when not (invalid digests are simply absent). */
 int store_blob_exists(struct store *s, const char *digest);
 /* Opens a blob read-only; -ENOENT with an error naming the digest when absent. */

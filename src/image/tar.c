@@ -50,7 +50,7 @@
 #define WHITEOUT_PREFIX      ".wh."
 #define WHITEOUT_OPAQUE      ".wh..wh..opq"
 #define WHITEOUT_META_PREFIX ".wh..wh."
-#define COPY_BUF_SIZE        (256 * 1024)
+#define COPY_BUF_SIZE        ((size_t)256 * 1024)
 
 struct dir_meta {
         char *path; /* owned, cleaned, "" for the root */
@@ -102,8 +102,11 @@ static int clean_entry_path(const char *name, char **ret, struct berr **err)
         size_t len = 0;
         const char *p = name;
 
-        if (n > LAYER_PATH_MAX)
-                return berr_set(err, EINVAL, "entry name longer than %d bytes", LAYER_PATH_MAX);
+        /* Errors return -EINVAL explicitly: the analyzers cannot see that berr_set() is < 0. */
+        if (n > LAYER_PATH_MAX) {
+                (void)berr_set(err, EINVAL, "entry name longer than %d bytes", LAYER_PATH_MAX);
+                return -EINVAL;
+        }
         out = xmalloc(n + 1);
         while (*p) {
                 const char *slash = strchr(p, '/');
@@ -114,16 +117,20 @@ static int clean_entry_path(const char *name, char **ret, struct berr **err)
                 } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
                         char *last;
 
-                        if (len == 0)
-                                return berr_set(err, EINVAL, "entry '%s' points outside the layer", name);
+                        if (len == 0) {
+                                (void)berr_set(err, EINVAL, "entry '%s' points outside the layer", name);
+                                return -EINVAL;
+                        }
                         out[len] = 0;
                         last = strrchr(out, '/');
                         len = last ? (size_t)(last - out) : 0;
                         depth--;
                 } else {
-                        if (++depth > LAYER_DEPTH_MAX)
-                                return berr_set(err, EINVAL, "entry '%s' is nested deeper than %d", name,
-                                                LAYER_DEPTH_MAX);
+                        if (++depth > LAYER_DEPTH_MAX) {
+                                (void)berr_set(err, EINVAL, "entry '%s' is nested deeper than %d", name,
+                                               LAYER_DEPTH_MAX);
+                                return -EINVAL;
+                        }
                         if (len > 0)
                                 out[len++] = '/';
                         memcpy(out + len, p, cl);
@@ -160,7 +167,8 @@ static void split_path(char *path, const char **ret_dir, const char **ret_name)
 }
 
 /* The directory dir (cleaned, "" for the root) as an O_PATH fd, resolved inside the root and
- * created when missing. Borrowed: valid until the next call or cache_drop(). */
+ * created when missing if create (else -ENOENT without an error). Borrowed: valid until the
+ * next call or cache_drop(). */
 static int get_dir(struct extractor *x, const char *dir, bool create, struct berr **err)
 {
         int fd;
@@ -168,7 +176,9 @@ static int get_dir(struct extractor *x, const char *dir, bool create, struct ber
         if (x->cache_path && streq(x->cache_path, dir))
                 return x->cache_fd;
         fd = open_in_root(x->root, dir, O_PATH | O_DIRECTORY);
-        if (fd == -ENOENT && create)
+        if (fd == -ENOENT && !create)
+                return fd; /* an answer for the caller, not an error */
+        if (fd == -ENOENT)
                 fd = path_mkdir_in_root(x->root, dir, 0755, err);
         else if (fd < 0)
                 fd = berr_errno(err, fd, "open directory '%s'", dir);
@@ -648,7 +658,7 @@ static int read_umask(void)
         size_t len;
         unsigned v;
 
-        if (read_file_at(AT_FDCWD, "/proc/self/status", 64 * 1024, &status, &len, NULL) < 0)
+        if (read_file_at(AT_FDCWD, "/proc/self/status", (size_t)64 * 1024, &status, &len, NULL) < 0)
                 return -1;
         line = strstr(status, "\nUmask:");
         if (!line || sscanf(line + 7, "%o", &v) != 1 || v > 0777)

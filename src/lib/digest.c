@@ -25,8 +25,8 @@ static const struct {
         const char *name;
         size_t hex_len;
 } algos[_DIGEST_ALGO_MAX] = {
-        [DIGEST_SHA256] = { "sha256", DIGEST_SHA256_HEX_LEN },
-        [DIGEST_SHA512] = { "sha512", DIGEST_SHA512_HEX_LEN },
+        [DIGEST_SHA256] = {"sha256", DIGEST_SHA256_HEX_LEN},
+        [DIGEST_SHA512] = {"sha512", DIGEST_SHA512_HEX_LEN},
 };
 
 const char *digest_algo_name(enum digest_algo algo)
@@ -56,14 +56,14 @@ int digest_parse(const char *s, struct digest *ret, struct berr **err)
         for (int a = 0; a < _DIGEST_ALGO_MAX; a++) {
                 size_t n = strlen(algos[a].name);
 
-                if ((size_t) (colon - s) != n || strncmp(s, algos[a].name, n) != 0)
+                if ((size_t)(colon - s) != n || strncmp(s, algos[a].name, n) != 0)
                         continue;
                 if (strlen(colon + 1) != algos[a].hex_len)
                         return berr_set(err, EINVAL, "invalid digest '%.80s': %s needs %zu hex digits", s,
                                         algos[a].name, algos[a].hex_len);
                 if (!digest_is_hex(colon + 1, algos[a].hex_len))
                         return berr_set(err, EINVAL, "invalid digest '%.80s': not lowercase hex", s);
-                ret->algo = (enum digest_algo) a;
+                ret->algo = (enum digest_algo)a;
                 memcpy(ret->hex, colon + 1, algos[a].hex_len + 1);
                 return 0;
         }
@@ -153,8 +153,8 @@ int digest_sha256_fd(int fd, char *buf, uint64_t *ret_size, struct berr **err)
                         return berr_sys(err, "read for digest");
                 if (n == 0)
                         break;
-                digester_update(h, chunk, (size_t) n);
-                total += (uint64_t) n;
+                digester_update(h, chunk, (size_t)n);
+                total += (uint64_t)n;
         }
         digester_final(h, &d);
         digest_format(&d, buf);

@@ -518,6 +518,16 @@ static int v2_open_oom_notify(struct cgroup *cg, struct berr **err)
         fd = openat(dfd, "memory.events", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return berr_sys(err, "open 'memory.events'");
+        /* kernfs records the event count a reader has seen at read time, not at open: without this
+         * first read, the first poll reports a change at once */
+        {
+                char buf[512];
+                if (read(fd, buf, sizeof(buf)) < 0) {
+                        int r = berr_sys(err, "read 'memory.events'");
+                        safe_close(fd);
+                        return r;
+                }
+        }
         return fd;
 }
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -850,10 +851,15 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err)
         if (r != 0)
                 return r < 0 ? berr_wrap(err, "kill processes of cgroup '%s'", cgroup_get_path(cg)) : 0;
 
-        /* Freeze first so that no process forks a child we would miss, signal, thaw. */
-        if (cgroup_find_hierarchy(cg, "freezer") && cgroup_is_frozen(cg, NULL) == 0 &&
-            cg->ops->freeze(cg, true, NULL) >= 0)
-                thaw = true;
+        /* Freeze first so that no process forks a child we would miss, signal, thaw. A paused
+         * container gets SIGKILL too, but a frozen v1 task only dies once thawed: thaw it then. */
+        if (cgroup_find_hierarchy(cg, "freezer")) {
+                int frozen = cgroup_is_frozen(cg, NULL);
+                if (frozen == 0 && cg->ops->freeze(cg, true, NULL) >= 0)
+                        thaw = true;
+                else if (frozen == 1 && sig == SIGKILL)
+                        thaw = true;
+        }
         r = signal_pids(cg, sig, err);
         if (thaw)
                 (void) cg->ops->freeze(cg, false, NULL); /* the kill's error matters more */
@@ -882,14 +888,19 @@ int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err)
         return r;
 }
 
-static int rmdir_retry(int dirfd, const char *name, struct berr **err)
+short cgroup_oom_notify_events(const struct cgroup *cg)
+{
+        return cg->mode == CGROUP_MODE_V2 ? POLLPRI : POLLIN;
+}
+
+static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **err)
 {
         struct timespec ts = { 0, 1000000 };
 
         for (int i = 0;; i++) {
                 if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
                         return 0;
-                if (errno != EBUSY || i >= RMDIR_ATTEMPTS)
+                if (errno != EBUSY || i >= attempts)
                         return berr_sys(err, "rmdir cgroup '%s'", name);
                 (void) nanosleep(&ts, NULL);
                 if (ts.tv_nsec < 32000000)
@@ -925,7 +936,7 @@ static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
                 r = rmdir_children(sub, depth + 1, err);
                 if (r < 0)
                         return r;
-                r = rmdir_retry(dirfd, de->d_name, err);
+                r = rmdir_retry(dirfd, de->d_name, RMDIR_ATTEMPTS, err);
                 if (r < 0)
                         return r;
         }
@@ -937,6 +948,7 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
         _cleanup_free_ char *path = xstrdup(h->path);
         _cleanup_close_ int fd = -1;
+        unsigned levels;
         int r;
 
         fd = cgroup_open_hierarchy_dir(cg, h, NULL);
@@ -947,7 +959,9 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                 closep(&fd);
         }
         /* The container's own directory, then the parents that cgroup_create() made, while empty. */
-        for (unsigned i = 0; i < (h->created ? h->created : 1); i++) {
+        /* not created by this object (a delete without saved state): the default parent is still ours */
+        levels = h->created ? h->created : cg->min_created ? cg->min_created : 1;
+        for (unsigned i = 0; i < levels; i++) {
                 _cleanup_close_ int parent = -1;
                 char *slash = strrchr(path, '/');
                 _cleanup_free_ char *parent_path = NULL;
@@ -961,7 +975,8 @@ static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, stru
                                 return 0;
                         return berr_sys(err, "open cgroup '%s'", parent_path);
                 }
-                r = rmdir_retry(parent, slash + 1, i == 0 ? err : NULL);
+                /* A parent shared with other containers is busy for good: try it once. */
+                r = rmdir_retry(parent, slash + 1, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
                 if (r < 0) {
                         if (i == 0)
                                 return berr_wrap(err, "remove cgroup '%s'", h->path);

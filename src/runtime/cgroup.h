@@ -91,9 +91,12 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err);
 int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *ret, struct berr **err);
 /* Removes the directories; kills and waits for stragglers first. Missing is fine. */
 int cgroup_destroy(struct cgroup *cg, struct berr **err);
-/* An fd that becomes readable (poll POLLPRI/POLLIN) on OOM events: memory.events (v2) or an eventfd
- * registered on memory.oom_control (v1). Owned by the caller. */
+/* An fd that reports OOM events: memory.events (v2) or an eventfd registered on memory.oom_control (v1).
+ * Owned by the caller. Poll it for cgroup_oom_notify_events(): POLLPRI on v2 (a kernfs file always shows
+ * POLLIN; re-read memory.events, or cgroup_get_stats().oom_kills, after a wake-up), POLLIN on v1 (read the
+ * eventfd's 8-byte counter to reset it). v2 also wakes up for memory.high/max events without a kill. */
 int cgroup_open_oom_notify(struct cgroup *cg, struct berr **err);
+short cgroup_oom_notify_events(const struct cgroup *cg);
 
 /* Mounts the container's view of cgroups at dest inside the new root (called in the container's
  * mount namespace, before pivot_root, with rootfd the rootfs directory): cgroup2 on v2; on v1 a tmpfs

@@ -58,7 +58,7 @@ bool state_pid_alive(const struct container_state *st);
 /* Computes the status; cg may be NULL (then "paused" is never reported). */
 enum container_status state_status(int dirfd, const struct container_state *st, struct cgroup *cg);
 /* runtime-spec state JSON for status. Owned. */
-char *state_oci_json(const struct container_state *st, enum container_status status);
+char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty);
 /* RFC 3339 with nanoseconds, UTC. Owned. */
 char *state_now_rfc3339(void);
 
@@ -75,6 +75,7 @@ enum sync_type {
         SYNC_START,           /* parent -> child (run only: no fifo) */
         SYNC_PID,             /* intermediate -> parent: pid of the real child (int32) */
         SYNC_READY,           /* exec child -> parent: about to execve */
+        SYNC_GO,              /* parent -> child cloned by an intermediate: the parent knows your pid */
         SYNC_ERROR,           /* child -> parent: int32 code + message */
 };
 
@@ -132,8 +133,9 @@ int nsexec_spawn_init(const struct init_config *cfg, bool *ret_intermediate, str
 unsigned long nsexec_new_flags(const struct oci_spec *spec);
 /* Joins the namespaces given by path, user namespace first. */
 int nsexec_join_paths(const struct oci_spec *spec, struct berr **err);
-/* Runs in the init; never returns. userns_done: an intermediate already had the maps written. */
-__attribute__((noreturn)) void linux_init_main(const struct init_config *cfg, bool userns_done);
+/* Runs in the init; never returns. from_intermediate: cloned by an intermediate that already joined
+ * and created the namespaces (and had the maps written). */
+__attribute__((noreturn)) void linux_init_main(const struct init_config *cfg, bool from_intermediate);
 /* Shared by init and exec, in this order: process_apply_early, seccomp (before identity unless
  * noNewPrivileges), process_apply_identity, chdir(cwd), exec_lookup. Owned executable path.
  * sync_fd >= 0: a notify listener fd is sent to the parent (SYNC_SECCOMP_FD). *ret_seccomp_done

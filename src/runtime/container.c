@@ -286,7 +286,7 @@ static int create_on_setup(struct create_ctx *cc, struct berr **err)
                         return berr_wrap(err, "linux.resources");
         }
         if (spec_has_hooks(cc->spec)) {
-                state_json = state_oci_json(&cc->st, CONTAINER_CREATING);
+                state_json = state_oci_json(&cc->st, CONTAINER_CREATING, false);
                 r = run_runtime_hooks(cc, state_json, err);
                 if (r < 0)
                         return r;
@@ -302,7 +302,7 @@ static int create_on_seccomp_fd(struct create_ctx *cc, int fd, struct berr **err
 
         if (listener < 0 || !cc->spec->linux.seccomp || !cc->spec->linux.seccomp->listener_path)
                 return berr_set(err, EPROTO, "unexpected seccomp listener");
-        state_json = state_oci_json(&cc->st, CONTAINER_CREATING);
+        state_json = state_oci_json(&cc->st, CONTAINER_CREATING, false);
         r = seccomp_send_listener(cc->spec->linux.seccomp->listener_path, listener, state_json, err);
         if (r < 0)
                 return berr_wrap(err, "linux.seccomp.listenerPath");
@@ -340,6 +340,7 @@ static int create_sync_loop(struct create_ctx *cc, struct berr **err)
                         cc->init_pid = pid;
                         (void) waitpid(cc->first_pid, NULL, 0); /* the intermediate exits right after */
                         cc->first_pid = 0;
+                        r = sync_send(cc->sync_fd, SYNC_GO, NULL, 0, -1, err);
                         break;
                 }
                 case SYNC_SETUP:
@@ -358,6 +359,7 @@ static int create_sync_loop(struct create_ctx *cc, struct berr **err)
                 case SYNC_SETUP_ACK:
                 case SYNC_SECCOMP_FD_ACK:
                 case SYNC_START:
+                case SYNC_GO:
                 case SYNC_READY:
                 default:
                         r = berr_set(err, EPROTO, "unexpected sync message %u from the init", (unsigned) type);
@@ -547,7 +549,7 @@ static void run_poststart(const struct oci_spec *spec, const struct container_st
 
         if (spec->hooks.n_hooks[OCI_HOOK_POSTSTART] == 0)
                 return;
-        json = state_oci_json(st, CONTAINER_RUNNING);
+        json = state_oci_json(st, CONTAINER_RUNNING, false);
         /* runtime-spec: a failing poststart hook is logged, the container keeps running. */
         if (hooks_run(spec->hooks.hooks[OCI_HOOK_POSTSTART], spec->hooks.n_hooks[OCI_HOOK_POSTSTART], "poststart", json,
                       &e) < 0) {
@@ -650,7 +652,7 @@ static void run_poststop(int dirfd, const struct container_state *st)
         }
         if (spec->hooks.n_hooks[OCI_HOOK_POSTSTOP] == 0)
                 return;
-        json = state_oci_json(st, CONTAINER_STOPPED);
+        json = state_oci_json(st, CONTAINER_STOPPED, false);
         /* runtime-spec: a failing poststop hook is logged, the deletion goes on. */
         if (hooks_run(spec->hooks.hooks[OCI_HOOK_POSTSTOP], spec->hooks.n_hooks[OCI_HOOK_POSTSTOP], "poststop", json,
                       &e) < 0) {
@@ -758,7 +760,7 @@ int container_state_json(const struct runtime_ctx *ctx, const char *id, char **r
         if (state_pid_alive(&st) && st.cgroup)
                 (void) load_cgroup(&st, &cg, NULL);
         status = state_status(dirfd, &st, cg);
-        *ret = state_oci_json(&st, status);
+        *ret = state_oci_json(&st, status, true);
         return 0;
 }
 

@@ -198,6 +198,8 @@ __attribute__((noreturn)) static void exec_process_main(struct exec_ctx *ec)
         bool seccomp_done = false;
         int ours[3];
 
+        if (sync_expect(ec->sync_fd, SYNC_GO, NULL, NULL, &err) < 0)
+                sync_fail(ec->sync_fd, err);
         if (p->terminal && console_setup(ec->console_fd, p, false, &err) < 0)
                 sync_fail(ec->sync_fd, err);
         safe_close(ec->console_fd);
@@ -310,6 +312,9 @@ static int exec_spawn(struct exec_ctx *ec, pid_t *ret_pid, struct berr **err)
                 return berr_set(err, EPROTO, "bad pid message");
         memcpy(&pid, payload, sizeof(pid));
         *ret_pid = pid;
+        r = sync_send(ec->sync_fd, SYNC_GO, NULL, 0, -1, err);
+        if (r < 0)
+                goto fail;
         r = sync_expect(ec->sync_fd, SYNC_READY, NULL, NULL, err);
         if (r < 0)
                 goto fail;

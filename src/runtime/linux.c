@@ -147,7 +147,7 @@ int linux_exec(const struct oci_process *p, const char *path, struct seccomp_pro
         return berr_sys(err, "exec '%s'", p->args[0]);
 }
 
-static int init_namespaces(const struct init_config *cfg, bool userns_done, char **ret_state_json,
+static int init_namespaces(const struct init_config *cfg, bool from_intermediate, char **ret_state_json,
                            struct berr **err)
 {
         const struct oci_spec *spec = cfg->spec;
@@ -155,8 +155,11 @@ static int init_namespaces(const struct init_config *cfg, bool userns_done, char
         size_t len;
         int r;
 
+        /* 0. cloned by an intermediate: wait until the parent has our pid (SYNC_PID). */
+        if (from_intermediate && sync_expect(cfg->sync_fd, SYNC_GO, NULL, NULL, err) < 0)
+                return -EIO;
         /* 1. */
-        if ((flags & CLONE_NEWUSER) && !userns_done) {
+        if ((flags & CLONE_NEWUSER) && !from_intermediate) {
                 if (sync_send(cfg->sync_fd, SYNC_USERMAP, NULL, 0, -1, err) < 0 ||
                     sync_expect(cfg->sync_fd, SYNC_USERMAP_ACK, NULL, NULL, err) < 0)
                         return -EIO;
@@ -211,7 +214,7 @@ __attribute__((noreturn)) static void init_fail_late(int sync_fd, bool parent_go
         _exit(127);
 }
 
-void linux_init_main(const struct init_config *cfg, bool userns_done)
+void linux_init_main(const struct init_config *cfg, bool from_intermediate)
 {
         const struct oci_spec *spec = cfg->spec;
         struct berr *err = NULL;
@@ -222,7 +225,7 @@ void linux_init_main(const struct init_config *cfg, bool userns_done)
 
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        if (init_namespaces(cfg, userns_done, &state_json, &err) < 0 || init_system(cfg, &err) < 0)
+        if (init_namespaces(cfg, from_intermediate, &state_json, &err) < 0 || init_system(cfg, &err) < 0)
                 sync_fail(cfg->sync_fd, err);
         /* 5. */
         if (cfg->fifo_dirfd >= 0) {

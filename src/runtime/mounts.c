@@ -121,37 +121,57 @@ static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping
 
 /*
  * A user namespace carrying the mount's idmapping, for MOUNT_ATTR_IDMAP:
- *   1. clone a child straight into a new user namespace; it blocks reading a pipe;
+ *   1. clone a child straight into a new user namespace; it reports its pid as /proc sees it
+ *      (readlink /proc/self: we may be in a new pid namespace with the host's /proc still mounted,
+ *      so the pid clone() returns may name another process there), then blocks reading a pipe;
  *   2. write its uid_map and gid_map from here (we are privileged over its parent namespace);
  *   3. open /proc/<child>/ns/user, then close the pipe so the child exits, and reap it.
  */
 static int idmap_userns_open(const struct oci_id_mapping *u, size_t nu, const struct oci_id_mapping *g, size_t ng,
                              struct berr **err)
 {
-        _cleanup_close_ int rd = -1, wr = -1, nsfd = -1;
+        _cleanup_close_ int rd = -1, wr = -1, nsfd = -1, rep_rd = -1, rep_wr = -1;
         _cleanup_free_ char *ns = NULL;
-        int p[2], r = 0;
+        char buf[32] = {};
+        int p[2], q[2], r = 0, procpid = 0;
         pid_t pid;
+        ssize_t n;
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return berr_sys(err, "pipe");
         rd = p[0];
         wr = p[1];
+        if (pipe2(q, O_CLOEXEC) < 0)
+                return berr_sys(err, "pipe");
+        rep_rd = q[0];
+        rep_wr = q[1];
         pid = (pid_t) syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid < 0)
                 return berr_sys(err, "clone into a new user namespace for the idmapping");
         if (pid == 0) {
-                char c;
+                char c, self[32] = {};
+                ssize_t k = readlink("/proc/self", self, sizeof(self) - 1);
+
                 (void) close(p[1]);
+                if (k <= 0 || write(q[1], self, (size_t) k) != k)
+                        _exit(1);
+                (void) close(q[1]);
                 while (read(p[0], &c, 1) < 0 && errno == EINTR)
                         ;
                 _exit(0);
         }
-        r = write_id_map(pid, "uid_map", u, nu, err);
+        rep_wr = safe_close(rep_wr);
+        do
+                n = read(rep_rd, buf, sizeof(buf) - 1);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0 || parse_int(buf, &procpid) < 0 || procpid <= 0)
+                r = berr_set(err, EIO, "idmapping helper did not report its pid");
         if (r >= 0)
-                r = write_id_map(pid, "gid_map", g, ng, err);
+                r = write_id_map(procpid, "uid_map", u, nu, err);
+        if (r >= 0)
+                r = write_id_map(procpid, "gid_map", g, ng, err);
         if (r >= 0) {
-                ns = xasprintf("/proc/%d/ns/user", (int) pid);
+                ns = xasprintf("/proc/%d/ns/user", procpid);
                 nsfd = open(ns, O_RDONLY | O_CLOEXEC);
                 if (nsfd < 0)
                         r = berr_sys(err, "open '%s'", ns);
@@ -319,18 +339,20 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
                         return berr_sys(err, "open the directory under the tmpfs");
         }
         if (mount(st->source, path_fd_proc(target, buf, sizeof(buf)), st->fstype, flags, st->data) < 0) {
-                /* sysfs cannot be mounted in a user namespace without its own network namespace: bind the
-                 * host's, as runc does. */
-                if (!(errno == EPERM && plan->has_userns && streq(st->fstype, "sysfs")))
+                bool sysfs = streq(st->fstype, "sysfs"), mqueue = streq(st->fstype, "mqueue");
+
+                /* sysfs cannot be mounted in a user namespace without its own network namespace, nor mqueue
+                 * without its own IPC namespace: bind the host's, as runc does. */
+                if (!(errno == EPERM && plan->has_userns && (sysfs || mqueue)))
                         return berr_sys(err, "mount %s", st->fstype);
-                r = mounts_bind_fd(-1, "/sys", target, true, err);
+                r = mounts_bind_fd(-1, sysfs ? "/sys" : "/dev/mqueue", target, true, err);
                 if (r < 0)
                         return r;
                 top = path_open_in_root(rootfd, st->destination, O_PATH, 0, err);
                 if (top < 0)
                         return top;
                 if ((flags & MS_RDONLY) && setattr(top, true, MOUNT_ATTR_RDONLY, 0, -1) < 0)
-                        return berr_sys(err, "make sysfs bind read-only");
+                        return berr_sys(err, "make the %s bind read-only", st->fstype);
                 top = safe_close(top);
         }
         if (st->recursive_set || st->recursive_clr) {
@@ -348,15 +370,12 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
         return set_propagation(rootfd, st->destination, st->propagation, err);
 }
 
-/* cgroup.c provides this; weak until that part is merged, so the plan and its tests link without it. */
-#pragma weak cgroup_mount_in_container
-
 static int apply_cgroup(const struct mount_plan *plan, const struct mount_step *st, int rootfd, struct cgroup *cg,
                         struct berr **err)
 {
         _cleanup_close_ int target = -1;
 
-        if (!cg || !cgroup_mount_in_container)
+        if (!cg)
                 return berr_set(err, ENOTSUP, "cgroup mount: no cgroup for this container");
         target = path_mkdir_in_root(rootfd, st->destination, 0755, err);
         if (target < 0)
@@ -483,8 +502,39 @@ static int do_pivot_root(int rootfd, struct berr **err)
         return 0;
 }
 
+/*
+ * Without pivot_root the host's other mounts stay in the namespace, hidden
+ * under the moved rootfs but keeping their file systems busy: detach every
+ * mount that is not the rootfs or below it, deepest first (as runc does).
+ * Failures are ignored: a mount may already be gone with its parent.
+ */
+static void detach_outside_mounts(const char *rootfs)
+{
+        _cleanup_free_ char *text = NULL;
+        _cleanup_(strv_freep) char **mps = NULL;
+        size_t len, n;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX_BYTES, &text, &len, NULL) < 0)
+                return;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                _cleanup_(strv_freep) char **f = strv_split(line, " ");
+
+                if (strv_length(f) < 5)
+                        continue;
+                unescape_octal(f[4]);
+                if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
+                        strv_push(&mps, f[4]);
+        }
+        n = strv_length(mps);
+        for (size_t i = n; i > 0; i--) {
+                (void) mount(NULL, mps[i - 1], NULL, MS_SLAVE | MS_REC, NULL); /* never propagate to the host */
+                (void) umount2(mps[i - 1], MNT_DETACH); /* best effort, see above */
+        }
+}
+
 static int do_move_root(int rootfd, const char *rootfs, struct berr **err)
 {
+        detach_outside_mounts(rootfs);
         if (fchdir(rootfd) < 0)
                 return berr_sys(err, "chdir into the rootfs");
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -131,9 +131,19 @@ static int apply_oom_score_adj(const struct oci_process *p, struct berr **err)
         if (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)
                 return berr_set(err, EINVAL, "process.oomScoreAdj %d out of range (-1000..1000)", p->oom_score_adj);
         snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, err) < 0)
-                return berr_wrap(err, "process.oomScoreAdj");
-        return 0;
+        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, NULL) == 0)
+                return 0;
+        if (errno == EACCES || errno == EPERM) {
+                _cleanup_free_ char *cur = NULL;
+                size_t len;
+
+                if (read_file_at(AT_FDCWD, "/proc/self/oom_score_adj", 32, &cur, &len, NULL) >= 0 &&
+                    p->oom_score_adj < atoi(cur))
+                        return berr_set(err, EACCES,
+                                        "process.oomScoreAdj: lowering it from %d to %d needs CAP_SYS_RESOURCE, which "
+                                        "this runtime does not have", atoi(cur), p->oom_score_adj);
+        }
+        return berr_sys(err, "process.oomScoreAdj: write '%s'", buf);
 }
 
 int process_apply_early(const struct oci_process *p, struct berr **err)

@@ -23,26 +23,35 @@ struct default_mount {
 };
 
 static const struct default_mount default_mounts[] = {
-        { "/proc", "proc", "proc", { NULL } },
-        { "/dev", "tmpfs", "tmpfs", { "nosuid", "strictatime", "mode=755", "size=65536k", NULL } },
-        { "/dev/pts", "devpts", "devpts",
-          { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL } },
-        { "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL } },
-        { "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev", NULL } },
-        { "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro", NULL } },
-        { "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime", "ro", NULL } },
+        {"/proc", "proc", "proc", {NULL}},
+        {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k", NULL}},
+        {"/dev/pts",
+         "devpts",
+         "devpts",
+         {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL}},
+        {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL}},
+        {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev", NULL}},
+        {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro", NULL}},
+        {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro", NULL}},
 };
 
 /* Without a network namespace of its own, a rootless container cannot mount sysfs: bind the host's. */
 static const struct default_mount rootless_sys = {
-        "/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro", NULL }
-};
+        "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro", NULL}};
 
-static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
+static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
 
 static const char *const default_masked[] = {
-        "/proc/acpi",       "/proc/asound",    "/proc/kcore",       "/proc/keys",    "/proc/latency_stats",
-        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+        "/proc/acpi",
+        "/proc/asound",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/proc/sched_debug",
+        "/sys/firmware",
+        "/proc/scsi",
         NULL,
 };
 
@@ -52,17 +61,16 @@ static const char *const default_readonly[] = {
 
 static struct json_object *strv_json(const char *const *v)
 {
-        return json_strv_new((char *const *) v);
+        return json_strv_new((char *const *)v);
 }
 
 static struct json_object *process_json(void)
 {
         struct json_object *p = json_new_object(), *user = json_new_object(), *caps = json_new_object();
         struct json_object *rlimits = json_new_array(), *nofile = json_new_object();
-        static const char *const args[] = { "sh", NULL };
-        static const char *const env[] = {
-                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL
-        };
+        static const char *const args[] = {"sh", NULL};
+        static const char *const env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                          "TERM=xterm", NULL};
 
         json_add_bool(p, "terminal", true);
         json_add_int(user, "uid", 0);
@@ -128,7 +136,7 @@ static bool cgroup2_unified(void)
 {
         struct statfs sfs;
 
-        return statfs("/sys/fs/cgroup", &sfs) == 0 && (unsigned long) sfs.f_type == CGROUP2_SUPER_MAGIC;
+        return statfs("/sys/fs/cgroup", &sfs) == 0 && (unsigned long)sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 static struct json_object *linux_json(bool rootless)
@@ -136,8 +144,8 @@ static struct json_object *linux_json(bool rootless)
         struct json_object *l = json_new_object(), *ns = json_new_array();
 
         if (rootless) {
-                json_add(l, "uidMappings", mappings_json((unsigned) geteuid()));
-                json_add(l, "gidMappings", mappings_json((unsigned) getegid()));
+                json_add(l, "uidMappings", mappings_json((unsigned)geteuid()));
+                json_add(l, "gidMappings", mappings_json((unsigned)getegid()));
         } else {
                 struct json_object *res = json_new_object(), *devs = json_new_array(), *deny = json_new_object();
 

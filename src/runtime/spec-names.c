@@ -28,9 +28,8 @@
 _Static_assert(OCI_CAP_LAST == CAP_LAST_CAP, "capability table out of date with linux/capability.h");
 
 static const char *const namespace_names[_OCI_NS_MAX] = {
-        [OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "network", [OCI_NS_MOUNT] = "mount",
-        [OCI_NS_IPC] = "ipc",   [OCI_NS_UTS] = "uts",         [OCI_NS_USER] = "user",
-        [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+        [OCI_NS_PID] = "pid", [OCI_NS_NETWORK] = "network", [OCI_NS_MOUNT] = "mount",   [OCI_NS_IPC] = "ipc",
+        [OCI_NS_UTS] = "uts", [OCI_NS_USER] = "user",       [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
 static const char *const capability_names[OCI_CAP_LAST + 1] = {
@@ -83,42 +82,41 @@ struct name_value {
 };
 
 static const struct name_value rlimit_names[] = {
-        { "RLIMIT_AS", RLIMIT_AS },
-        { "RLIMIT_CORE", RLIMIT_CORE },
-        { "RLIMIT_CPU", RLIMIT_CPU },
-        { "RLIMIT_DATA", RLIMIT_DATA },
-        { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-        { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-        { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-        { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-        { "RLIMIT_NICE", RLIMIT_NICE },
-        { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-        { "RLIMIT_NPROC", RLIMIT_NPROC },
-        { "RLIMIT_RSS", RLIMIT_RSS },
-        { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-        { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-        { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-        { "RLIMIT_STACK", RLIMIT_STACK },
+        {"RLIMIT_AS", RLIMIT_AS},
+        {"RLIMIT_CORE", RLIMIT_CORE},
+        {"RLIMIT_CPU", RLIMIT_CPU},
+        {"RLIMIT_DATA", RLIMIT_DATA},
+        {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+        {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+        {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+        {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+        {"RLIMIT_NICE", RLIMIT_NICE},
+        {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+        {"RLIMIT_NPROC", RLIMIT_NPROC},
+        {"RLIMIT_RSS", RLIMIT_RSS},
+        {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+        {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+        {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+        {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 static const struct name_value sched_policy_names[] = {
-        { "SCHED_OTHER", SCHED_OTHER }, { "SCHED_FIFO", SCHED_FIFO },         { "SCHED_RR", SCHED_RR },
-        { "SCHED_BATCH", SCHED_BATCH }, { "SCHED_ISO", OCI_SCHED_ISO },       { "SCHED_IDLE", SCHED_IDLE },
-        { "SCHED_DEADLINE", SCHED_DEADLINE },
+        {"SCHED_OTHER", SCHED_OTHER},       {"SCHED_FIFO", SCHED_FIFO},   {"SCHED_RR", SCHED_RR},
+        {"SCHED_BATCH", SCHED_BATCH},       {"SCHED_ISO", OCI_SCHED_ISO}, {"SCHED_IDLE", SCHED_IDLE},
+        {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
 
 /* Values from include/uapi/linux/sched.h (struct sched_attr.sched_flags). */
 static const struct name_value sched_flag_names[] = {
-        { "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },
-        { "SCHED_FLAG_DL_OVERRUN", 0x04 },     { "SCHED_FLAG_KEEP_POLICY", 0x08 },
-        { "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
-        { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+        {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},     {"SCHED_FLAG_DL_OVERRUN", 0x04},
+        {"SCHED_FLAG_KEEP_POLICY", 0x08},    {"SCHED_FLAG_KEEP_PARAMS", 0x10}, {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+        {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static const struct name_value ioprio_class_names[] = {
-        { "IOPRIO_CLASS_RT", IOPRIO_CLASS_RT },
-        { "IOPRIO_CLASS_BE", IOPRIO_CLASS_BE },
-        { "IOPRIO_CLASS_IDLE", IOPRIO_CLASS_IDLE },
+        {"IOPRIO_CLASS_RT", IOPRIO_CLASS_RT},
+        {"IOPRIO_CLASS_BE", IOPRIO_CLASS_BE},
+        {"IOPRIO_CLASS_IDLE", IOPRIO_CLASS_IDLE},
 };
 
 static const char *const seccomp_action_names[_OCI_SECCOMP_ACTION_MAX] = {
@@ -134,20 +132,23 @@ static const char *const seccomp_action_names[_OCI_SECCOMP_ACTION_MAX] = {
 };
 
 static const char *const seccomp_op_names[_OCI_SECCOMP_OP_MAX] = {
-        [OCI_SECCOMP_OP_NE] = "SCMP_CMP_NE", [OCI_SECCOMP_OP_LT] = "SCMP_CMP_LT",
-        [OCI_SECCOMP_OP_LE] = "SCMP_CMP_LE", [OCI_SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
-        [OCI_SECCOMP_OP_GE] = "SCMP_CMP_GE", [OCI_SECCOMP_OP_GT] = "SCMP_CMP_GT",
+        [OCI_SECCOMP_OP_NE] = "SCMP_CMP_NE",
+        [OCI_SECCOMP_OP_LT] = "SCMP_CMP_LT",
+        [OCI_SECCOMP_OP_LE] = "SCMP_CMP_LE",
+        [OCI_SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
+        [OCI_SECCOMP_OP_GE] = "SCMP_CMP_GE",
+        [OCI_SECCOMP_OP_GT] = "SCMP_CMP_GT",
         [OCI_SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 /* The architectures runtime-spec 1.2 lists for linux.seccomp.architectures. */
 static const char *const seccomp_arch_names[] = {
-        "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
-        "SCMP_ARCH_AARCH64",     "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32",
-        "SCMP_ARCH_MIPSEL",      "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-        "SCMP_ARCH_PPC64",       "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",
-        "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",   "SCMP_ARCH_LOONGARCH64",
-        "SCMP_ARCH_M68K",        "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",      NULL,
+        "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+        "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
+        "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+        "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
+        "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
+        "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",        NULL,
 };
 
 static const char *const seccomp_flag_names[] = {
@@ -173,7 +174,7 @@ static int index_of(const char *const *names, size_t n, const char *s)
                 return -EINVAL;
         for (size_t i = 0; i < n; i++)
                 if (names[i] && streq(names[i], s))
-                        return (int) i;
+                        return (int)i;
         return -EINVAL;
 }
 
@@ -189,14 +190,14 @@ static int value_of(const struct name_value *t, size_t n, const char *s)
 
 const char *oci_namespace_type_to_string(enum oci_namespace_type t)
 {
-        if ((int) t < 0 || t >= _OCI_NS_MAX)
+        if ((int)t < 0 || t >= _OCI_NS_MAX)
                 return NULL;
         return namespace_names[t];
 }
 
 enum oci_namespace_type oci_namespace_type_from_string(const char *s)
 {
-        return (enum oci_namespace_type) index_of(namespace_names, ELEMENTSOF(namespace_names), s);
+        return (enum oci_namespace_type)index_of(namespace_names, ELEMENTSOF(namespace_names), s);
 }
 
 int oci_capability_from_string(const char *s)
@@ -226,24 +227,24 @@ const char *oci_rlimit_to_string(int resource)
 
 const char *oci_seccomp_action_to_string(enum oci_seccomp_action a)
 {
-        if ((int) a < 0 || a >= _OCI_SECCOMP_ACTION_MAX)
+        if ((int)a < 0 || a >= _OCI_SECCOMP_ACTION_MAX)
                 return NULL;
         return seccomp_action_names[a];
 }
 
 enum oci_seccomp_action oci_seccomp_action_from_string(const char *s)
 {
-        return (enum oci_seccomp_action) index_of(seccomp_action_names, ELEMENTSOF(seccomp_action_names), s);
+        return (enum oci_seccomp_action)index_of(seccomp_action_names, ELEMENTSOF(seccomp_action_names), s);
 }
 
 enum oci_seccomp_op oci_seccomp_op_from_string(const char *s)
 {
-        return (enum oci_seccomp_op) index_of(seccomp_op_names, ELEMENTSOF(seccomp_op_names), s);
+        return (enum oci_seccomp_op)index_of(seccomp_op_names, ELEMENTSOF(seccomp_op_names), s);
 }
 
 const char *oci_seccomp_op_to_string(enum oci_seccomp_op op)
 {
-        if ((int) op < 0 || op >= _OCI_SECCOMP_OP_MAX)
+        if ((int)op < 0 || op >= _OCI_SECCOMP_OP_MAX)
                 return NULL;
         return seccomp_op_names[op];
 }
@@ -260,14 +261,14 @@ const char *const *oci_seccomp_flag_names(void)
 
 const char *oci_hook_kind_to_string(enum oci_hook_kind k)
 {
-        if ((int) k < 0 || k >= _OCI_HOOK_MAX)
+        if ((int)k < 0 || k >= _OCI_HOOK_MAX)
                 return NULL;
         return hook_kind_names[k];
 }
 
 enum oci_hook_kind oci_hook_kind_from_string(const char *s)
 {
-        return (enum oci_hook_kind) index_of(hook_kind_names, ELEMENTSOF(hook_kind_names), s);
+        return (enum oci_hook_kind)index_of(hook_kind_names, ELEMENTSOF(hook_kind_names), s);
 }
 
 int oci_sched_policy_from_string(const char *s)

@@ -36,43 +36,39 @@
 
 typedef struct json_object jobj;
 
-/* Appends s to the field path in buf (length *n), truncating at FIELD_MAX. buf and s may overlap. */
+/* Appends s to the field path in buf (length *n), truncating at FIELD_MAX. */
 static void field_append(char *buf, size_t *n, const char *s)
 {
         size_t l = strnlen(s, FIELD_MAX - 1 - *n);
 
-        memmove(buf + *n, s, l);
+        memcpy(buf + *n, s, l);
         *n += l;
         buf[*n] = 0;
 }
 
-/* "parent.key", or "key" at the top level. */
+/* "parent.key", or "key" at the top level. buf must not be parent. */
 static const char *fld(char *buf, const char *parent, const char *key)
 {
-        size_t n = parent == buf ? strlen(buf) : 0;
+        size_t n = 0;
 
-        if (parent != buf)
-                buf[0] = 0;
+        buf[0] = 0;
         if (parent && *parent) {
-                if (parent != buf)
-                        field_append(buf, &n, parent);
+                field_append(buf, &n, parent);
                 field_append(buf, &n, ".");
         }
         field_append(buf, &n, key);
         return buf;
 }
 
-/* "parent[i]" */
+/* "parent[i]"; buf must not be parent. */
 static const char *idx(char *buf, const char *parent, size_t i)
 {
         char num[24];
-        size_t n = parent == buf ? strlen(buf) : 0;
+        size_t n = 0;
 
-        snprintf(num, sizeof(num), "[%zu]", i);
-        if (parent != buf) {
-                buf[0] = 0;
-                field_append(buf, &n, parent);
-        }
+        (void)snprintf(num, sizeof(num), "[%zu]", i); /* at most 22 bytes */
+        buf[0] = 0;
+        field_append(buf, &n, parent);
         field_append(buf, &n, num);
         return buf;
 }
@@ -95,7 +91,7 @@ static int check_string(jobj *v, const char *what, struct berr **err)
 {
         const char *s = json_object_get_string(v);
 
-        if (strlen(s) != (size_t) json_object_get_string_len(v))
+        if (strlen(s) != (size_t)json_object_get_string_len(v))
                 return bad(err, what, "NUL character in string");
         return 0;
 }
@@ -110,7 +106,7 @@ static int get_str(jobj *o, const char *parent, const char *key, const char **re
         r = json_get_string(o, key, fld(what, parent, key), &s, err);
         if (r <= 0)
                 return r;
-        (void) json_object_object_get_ex(o, key, &v); /* found just above */
+        (void)json_object_object_get_ex(o, key, &v); /* found just above */
         if (check_string(v, what, err) < 0)
                 return -EINVAL;
         *ret = s;
@@ -172,11 +168,10 @@ static int get_arr(jobj *o, const char *parent, const char *key, jobj **ret, siz
         size_t n;
         int r;
 
+        *ret_n = 0;
         r = json_get_array(o, key, fld(what, parent, key), ret, err);
-        if (r <= 0) {
-                *ret_n = 0;
+        if (r <= 0)
                 return r;
-        }
         n = json_object_array_length(*ret);
         if (n > SPEC_MAX_ITEMS)
                 return bad(err, what, "too many entries (%zu, at most %d)", n, SPEC_MAX_ITEMS);
@@ -236,9 +231,9 @@ static int get_map(jobj *o, const char *parent, const char *key, char ***ret, st
         if (r <= 0)
                 return r;
         fld(what, parent, key);
-        if ((size_t) json_object_object_length(m) > SPEC_MAX_ITEMS)
+        if ((size_t)json_object_object_length(m) > SPEC_MAX_ITEMS)
                 return bad(err, what, "too many entries (at most %d)", SPEC_MAX_ITEMS);
-        v = xcalloc(2 * (size_t) json_object_object_length(m) + 1, sizeof(char *));
+        v = xcalloc(2 * (size_t)json_object_object_length(m) + 1, sizeof(char *));
         json_object_object_foreach(m, k, val)
         {
                 if (!*k)
@@ -310,7 +305,7 @@ static int parse_user(jobj *o, const char *parent, struct oci_user *u, struct be
                         return -EINVAL;
                 if (g > UINT32_MAX)
                         return bad(err, ew, "gid out of range");
-                u->additional_gids[i] = (uint32_t) g;
+                u->additional_gids[i] = (uint32_t)g;
                 u->n_additional_gids++;
         }
         return 0;
@@ -383,8 +378,7 @@ static int parse_rlimits(jobj *o, const char *parent, struct oci_process *p, str
                 if (get_u64(e, ew, "hard", &rl->hard, err) < 0 || get_u64(e, ew, "soft", &rl->soft, err) < 0)
                         return -EINVAL;
                 if (rl->soft > rl->hard)
-                        return bad(err, ew, "soft limit %" PRIu64 " exceeds hard limit %" PRIu64, rl->soft,
-                                   rl->hard);
+                        return bad(err, ew, "soft limit %" PRIu64 " exceeds hard limit %" PRIu64, rl->soft, rl->hard);
                 p->n_rlimits++;
         }
         return 0;
@@ -456,7 +450,7 @@ static int parse_scheduler(jobj *o, const char *parent, struct oci_scheduler *s,
                 int f = oci_sched_flag_from_string(flags[i]);
                 if (f < 0)
                         return bad(err, idx(ew, fw, i), "unknown scheduler flag '%s'", flags[i]);
-                s->flags |= (unsigned) f;
+                s->flags |= (unsigned)f;
         }
         s->present = true;
         return 0;
@@ -583,8 +577,8 @@ void oci_process_done(struct oci_process *p)
 
 /* ---- mounts ---- */
 
-static int parse_id_mappings(jobj *o, const char *parent, const char *key, struct oci_id_mapping **ret,
-                             size_t *ret_n, struct berr **err)
+static int parse_id_mappings(jobj *o, const char *parent, const char *key, struct oci_id_mapping **ret, size_t *ret_n,
+                             struct berr **err)
 {
         char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
         _cleanup_free_ struct oci_id_mapping *m = NULL;
@@ -597,8 +591,7 @@ static int parse_id_mappings(jobj *o, const char *parent, const char *key, struc
                 return r;
         fld(what, parent, key);
         if (n > SPEC_MAX_ID_MAPPINGS)
-                return bad(err, what, "too many mappings (%zu, the kernel takes at most %d)", n,
-                           SPEC_MAX_ID_MAPPINGS);
+                return bad(err, what, "too many mappings (%zu, the kernel takes at most %d)", n, SPEC_MAX_ID_MAPPINGS);
         m = xcalloc(n ? n : 1, sizeof(*m));
         for (size_t i = 0; i < n; i++) {
                 if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
@@ -609,9 +602,9 @@ static int parse_id_mappings(jobj *o, const char *parent, const char *key, struc
                 if (m[i].size == 0)
                         return bad(err, fld(fw, ew, "size"), "must be greater than 0");
                 /* the last id of the range must still be a uint32_t (user_namespaces(7)) */
-                if ((uint64_t) m[i].container_id + m[i].size - 1 > UINT32_MAX)
+                if ((uint64_t)m[i].container_id + m[i].size - 1 > UINT32_MAX)
                         return bad(err, ew, "containerID + size overflows 32 bits");
-                if ((uint64_t) m[i].host_id + m[i].size - 1 > UINT32_MAX)
+                if ((uint64_t)m[i].host_id + m[i].size - 1 > UINT32_MAX)
                         return bad(err, ew, "hostID + size overflows 32 bits");
         }
         free(*ret);
@@ -756,7 +749,7 @@ static int parse_namespaces(jobj *o, const char *parent, struct oci_linux *l, st
                 if (r == 0)
                         return bad(err, fld(fw, ew, "type"), "required");
                 ns->type = oci_namespace_type_from_string(type);
-                if ((int) ns->type < 0)
+                if ((int)ns->type < 0)
                         return bad(err, fld(fw, ew, "type"), "unknown namespace type '%s'", type);
                 for (size_t j = 0; j < l->n_namespaces; j++)
                         if (l->namespaces[j].type == ns->type)
@@ -795,7 +788,8 @@ static int parse_time_offsets(jobj *o, const char *parent, struct oci_linux *l, 
                 fld(cw, what, clock);
                 if (!val || json_object_get_type(val) != json_type_object)
                         return bad(err, cw, "expected object");
-                if (get_i64(val, cw, "secs", &off->secs, err) < 0 || get_u32(val, cw, "nanosecs", &off->nanosecs, err) < 0)
+                if (get_i64(val, cw, "secs", &off->secs, err) < 0 ||
+                    get_u32(val, cw, "nanosecs", &off->nanosecs, err) < 0)
                         return -EINVAL;
                 if (off->nanosecs >= 1000000000u)
                         return bad(err, fld(fw, cw, "nanosecs"), "must be below 1000000000");
@@ -890,8 +884,7 @@ static int parse_personality(jobj *o, const char *parent, struct oci_personality
         else if (streq(domain, "LINUX32"))
                 p->domain = PER_LINUX32;
         else
-                return bad(err, fld(fw, what, "domain"), "unknown personality domain '%s' (LINUX or LINUX32)",
-                           domain);
+                return bad(err, fld(fw, what, "domain"), "unknown personality domain '%s' (LINUX or LINUX32)", domain);
         if (get_strv(x, what, "flags", &p->flags, err) < 0)
                 return -EINVAL;
         p->present = true;
@@ -904,10 +897,14 @@ static int parse_rootfs_propagation(jobj *o, const char *parent, struct oci_linu
                 const char *name;
                 unsigned long flags;
         } table[] = {
-                { "shared", MS_SHARED },           { "slave", MS_SLAVE },
-                { "private", MS_PRIVATE },         { "unbindable", MS_UNBINDABLE },
-                { "rshared", MS_SHARED | MS_REC }, { "rslave", MS_SLAVE | MS_REC },
-                { "rprivate", MS_PRIVATE | MS_REC }, { "runbindable", MS_UNBINDABLE | MS_REC },
+                {"shared", MS_SHARED},
+                {"slave", MS_SLAVE},
+                {"private", MS_PRIVATE},
+                {"unbindable", MS_UNBINDABLE},
+                {"rshared", MS_SHARED | MS_REC},
+                {"rslave", MS_SLAVE | MS_REC},
+                {"rprivate", MS_PRIVATE | MS_REC},
+                {"runbindable", MS_UNBINDABLE | MS_REC},
         };
         char fw[FIELD_MAX];
         const char *s = NULL;
@@ -974,8 +971,7 @@ static int parse_device_rules(jobj *o, const char *parent, struct oci_resources 
                                 return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'", access);
                         for (size_t j = 0; j < len; j++)
                                 if (!strchr("rwm", access[j]) || memchr(access, access[j], j))
-                                        return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'",
-                                                   access);
+                                        return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'", access);
                         memcpy(d->access, access, len + 1);
                 }
         }
@@ -1092,20 +1088,20 @@ static int parse_weight_devices(jobj *o, const char *parent, struct oci_block_io
                 if (r > 0 && v > UINT16_MAX)
                         return bad(err, fld(fw, ew, "weight"), "%u is out of range", v);
                 w->has_weight = r > 0;
-                w->weight = (uint16_t) v;
+                w->weight = (uint16_t)v;
                 r = get_u32(e, ew, "leafWeight", &v, err);
                 if (r < 0)
                         return r;
                 if (r > 0 && v > UINT16_MAX)
                         return bad(err, fld(fw, ew, "leafWeight"), "%u is out of range", v);
                 w->has_leaf_weight = r > 0;
-                w->leaf_weight = (uint16_t) v;
+                w->leaf_weight = (uint16_t)v;
         }
         return 0;
 }
 
-static int parse_throttle(jobj *o, const char *parent, const char *key, struct oci_throttle_device **ret,
-                          size_t *ret_n, struct berr **err)
+static int parse_throttle(jobj *o, const char *parent, const char *key, struct oci_throttle_device **ret, size_t *ret_n,
+                          struct berr **err)
 {
         char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
         jobj *a, *e = NULL;
@@ -1161,14 +1157,14 @@ static int parse_block_io(jobj *o, const char *parent, struct oci_resources *res
         if (r > 0 && v > UINT16_MAX)
                 return bad(err, fld(fw, what, "weight"), "%u is out of range", v);
         b->has_weight = r > 0;
-        b->weight = (uint16_t) v;
+        b->weight = (uint16_t)v;
         r = get_u32(x, what, "leafWeight", &v, err);
         if (r < 0)
                 return r;
         if (r > 0 && v > UINT16_MAX)
                 return bad(err, fld(fw, what, "leafWeight"), "%u is out of range", v);
         b->has_leaf_weight = r > 0;
-        b->leaf_weight = (uint16_t) v;
+        b->leaf_weight = (uint16_t)v;
         if (parse_weight_devices(x, what, b, err) < 0)
                 return -EINVAL;
         for (int k = 0; k < _OCI_THROTTLE_MAX; k++)
@@ -1257,7 +1253,7 @@ static int parse_rdma(jobj *o, const char *parent, struct oci_resources *res, st
         if (r <= 0)
                 return r;
         fld(what, parent, "rdma");
-        if ((size_t) json_object_object_length(x) > SPEC_MAX_ITEMS)
+        if ((size_t)json_object_object_length(x) > SPEC_MAX_ITEMS)
                 return bad(err, what, "too many entries (at most %d)", SPEC_MAX_ITEMS);
         v = xcalloc(1, sizeof(char *));
         json_object_object_foreach(x, dev, val)
@@ -1372,7 +1368,7 @@ static int parse_action(jobj *o, const char *parent, const char *key, bool requi
         if (r == 0)
                 return required ? bad(err, fld(fw, parent, key), "required") : 0;
         *ret = oci_seccomp_action_from_string(s);
-        if ((int) *ret < 0)
+        if ((int)*ret < 0)
                 return bad(err, fld(fw, parent, key), "unknown seccomp action '%s'", s);
         return 1;
 }
@@ -1418,7 +1414,8 @@ static int parse_seccomp_args(jobj *o, const char *parent, struct oci_seccomp_ru
                 if (index > 5)
                         return bad(err, fld(fw, ew, "index"), "%u is out of range 0..5", index);
                 arg->index = index;
-                if (get_u64(e, ew, "value", &arg->value, err) < 0 || get_u64(e, ew, "valueTwo", &arg->value_two, err) < 0)
+                if (get_u64(e, ew, "value", &arg->value, err) < 0 ||
+                    get_u64(e, ew, "valueTwo", &arg->value_two, err) < 0)
                         return -EINVAL;
                 r = get_str(e, ew, "op", &op, err);
                 if (r < 0)
@@ -1426,7 +1423,7 @@ static int parse_seccomp_args(jobj *o, const char *parent, struct oci_seccomp_ru
                 if (r == 0)
                         return bad(err, fld(fw, ew, "op"), "required");
                 arg->op = oci_seccomp_op_from_string(op);
-                if ((int) arg->op < 0)
+                if ((int)arg->op < 0)
                         return bad(err, fld(fw, ew, "op"), "unknown seccomp operator '%s'", op);
         }
         return 0;
@@ -1639,6 +1636,53 @@ static int parse_root(jobj *o, struct oci_spec *spec, struct berr **err)
         return get_bool(x, "root", "readonly", &spec->root_readonly, err);
 }
 
+/* Reads a decimal number of at most 9 digits at *s. */
+static bool semver_number(const char **s, unsigned *ret)
+{
+        unsigned v = 0;
+        int n = 0;
+
+        for (; **s >= '0' && **s <= '9' && n < 9; (*s)++, n++)
+                v = v * 10 + (unsigned)(**s - '0');
+        *ret = v;
+        return n > 0 && !(**s >= '0' && **s <= '9');
+}
+
+/*
+ * ociVersion is a SemVer 2.0 string. Only major version 1 is understood; a
+ * newer minor version is accepted because unknown fields are ignored anyway
+ * (runtime-spec "Extensibility"), but "invalid" or "2.0.0" must be refused.
+ */
+static int check_oci_version(const char *v, struct berr **err)
+{
+        const char *s = v;
+        unsigned major, minor, patch;
+
+        if (!semver_number(&s, &major) || *s++ != '.' || !semver_number(&s, &minor) || *s++ != '.' ||
+            !semver_number(&s, &patch))
+                return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        if (*s && *s != '-' && *s != '+')
+                return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        for (const char *c = s; *c; c++)
+                if (!strchr("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-+", *c))
+                        return bad(err, "ociVersion", "'%s' is not a SemVer version", v);
+        if (major != 1)
+                return bad(err, "ociVersion", "version '%s' is not supported (1.x.y)", v);
+        return 0;
+}
+
+/* sethostname(2) and setdomainname(2) take at most 64 bytes (__NEW_UTS_LEN). */
+#define UTS_NAME_MAX 64
+
+static int parse_uts_name(jobj *o, const char *key, char **ret, struct berr **err)
+{
+        int r = get_strdup(o, "", key, ret, err);
+
+        if (r > 0 && strlen(*ret) > UTS_NAME_MAX)
+                return bad(err, key, "longer than %d bytes", UTS_NAME_MAX);
+        return r;
+}
+
 static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
 {
         jobj *x;
@@ -1649,6 +1693,8 @@ static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
                 return r;
         if (r == 0 || !*spec->oci_version)
                 return bad(err, "ociVersion", "required");
+        if (check_oci_version(spec->oci_version, err) < 0)
+                return -EINVAL;
         if (parse_root(o, spec, err) < 0)
                 return -EINVAL;
         r = get_obj(o, "", "process", &x, err);
@@ -1659,8 +1705,8 @@ static int parse_top(jobj *o, struct oci_spec *spec, struct berr **err)
                 if (parse_process_obj(x, "process", &spec->process, err) < 0)
                         return -EINVAL;
         }
-        if (get_strdup(o, "", "hostname", &spec->hostname, err) < 0 ||
-            get_strdup(o, "", "domainname", &spec->domainname, err) < 0)
+        if (parse_uts_name(o, "hostname", &spec->hostname, err) < 0 ||
+            parse_uts_name(o, "domainname", &spec->domainname, err) < 0)
                 return -EINVAL;
         if (parse_mounts(o, spec, err) < 0 || parse_hooks(o, spec, err) < 0)
                 return -EINVAL;
@@ -1686,11 +1732,15 @@ static int input_error(struct berr **err)
 static int parse_document(const char *data, size_t len, const char *what, jobj **ret, struct berr **err)
 {
         _cleanup_json_ jobj *o = NULL;
+        int r;
 
         if (len > SPEC_MAX_BYTES)
                 return berr_set(err, EFBIG, "%s: larger than %u bytes", what, SPEC_MAX_BYTES);
-        if (json_parse_buf(data, len, &o, err) < 0)
-                return berr_wrap(err, "%s", what);
+        r = json_parse_buf(data, len, &o, err);
+        if (r < 0) {
+                (void)berr_wrap(err, "%s", what); /* -EIO when err is NULL: keep r */
+                return r;
+        }
         if (json_object_get_type(o) != json_type_object)
                 return bad(err, what, "expected a JSON object");
         *ret = TAKE_PTR(o);
@@ -1722,11 +1772,15 @@ int spec_load_bundle(const char *bundle, struct oci_spec **ret, struct berr **er
         int r;
 
         r = read_file_at(AT_FDCWD, path, SPEC_MAX_BYTES, &data, &len, err);
-        if (r < 0)
-                return berr_wrap(err, "read '%s'", path);
+        if (r < 0) {
+                (void)berr_wrap(err, "read '%s'", path);
+                return r;
+        }
         r = spec_parse(data, len, ret, err);
-        if (r < 0)
-                return berr_wrap(err, "'%s'", path);
+        if (r < 0) {
+                (void)berr_wrap(err, "'%s'", path);
+                return r;
+        }
         return 0;
 }
 

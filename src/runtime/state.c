@@ -105,6 +105,7 @@ int state_root_open(const char *root, bool create, struct berr **err)
 int state_dir_open_locked(int rootfd, const char *id, bool exclusive, struct berr **err)
 {
         _cleanup_close_ int fd = -1;
+        struct stat sb;
 
         if (container_id_validate(id, err) < 0)
                 return -EINVAL;
@@ -116,6 +117,9 @@ int state_dir_open_locked(int rootfd, const char *id, bool exclusive, struct ber
         }
         if (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
                 return berr_sys(err, "lock state of container '%s'", id);
+        /* Whoever held the lock before us may have deleted the container. */
+        if (fstat(fd, &sb) < 0 || sb.st_nlink == 0)
+                return berr_set(err, ENOENT, "container '%s' does not exist", id);
         return TAKE_FD(fd);
 }
 
@@ -199,7 +203,7 @@ static struct json_object *annotations_json(char *const *a)
         return o;
 }
 
-char *state_oci_json(const struct container_state *st, enum container_status status)
+char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty)
 {
         _cleanup_json_ struct json_object *o = json_new_object();
 
@@ -213,7 +217,7 @@ char *state_oci_json(const struct container_state *st, enum container_status sta
         json_add_string(o, "owner", st->owner ? st->owner : "");
         if (st->annotations && st->annotations[0])
                 json_add(o, "annotations", annotations_json(st->annotations));
-        return json_dump(o, true);
+        return json_dump(o, pretty);
 }
 
 int state_write(int dirfd, const struct container_state *st, struct berr **err)

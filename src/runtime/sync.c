@@ -33,8 +33,11 @@ int sync_send(int sock, enum sync_type type, const void *payload, size_t len, in
                 char buf[CMSG_SPACE(sizeof(int))];
                 struct cmsghdr align;
         } u;
-        struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+        /* Header and payload in one sendmsg: two processes (an intermediate and the child it cloned)
+         * may write to the same socket, and a message must not be split by the other's. */
+        struct iovec iov[2] = { { .iov_base = &h, .iov_len = sizeof(h) },
+                                { .iov_base = (void *) payload, .iov_len = len } };
+        struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len > 0 ? 2 : 1 };
         ssize_t n;
 
         if (len > SYNC_MAX_PAYLOAD)
@@ -54,9 +57,10 @@ int sync_send(int sock, enum sync_type type, const void *payload, size_t len, in
         do
                 n = sendmsg(sock, &msg, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
-        if (n != (ssize_t) sizeof(h))
+        if (n < (ssize_t) sizeof(h))
                 return berr_sys(err, "send sync message %u", (unsigned) type);
-        if (len > 0 && write_all(sock, payload, len) < 0)
+        if ((size_t) n < sizeof(h) + len &&
+            write_all(sock, (const char *) payload + (n - (ssize_t) sizeof(h)), len - (size_t) (n - (ssize_t) sizeof(h))) < 0)
                 return berr_sys(err, "send sync message %u", (unsigned) type);
         return 0;
 }

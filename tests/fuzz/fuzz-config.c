@@ -27,7 +27,7 @@ static void check_spec(const struct oci_spec *s)
                 if (s->mounts[i].destination[0] != '/')
                         abort();
         for (size_t i = 0; i < s->linux.n_namespaces; i++)
-                if ((int) s->linux.namespaces[i].type < 0 || s->linux.namespaces[i].type >= _OCI_NS_MAX)
+                if ((int)s->linux.namespaces[i].type < 0 || s->linux.namespaces[i].type >= _OCI_NS_MAX)
                         abort();
         if ((s->linux.n_uid_mappings || s->linux.n_gid_mappings) && !spec_has_namespace(s, OCI_NS_USER, NULL))
                 abort();
@@ -50,16 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (size > SPEC_MAX_BYTES)
                 return 0;
-        if (spec_parse((const char *) data, size, &s, &err) == 0) {
+        if (spec_parse((const char *)data, size, &s, &err) == 0) {
                 check_spec(s);
                 s = spec_free(s);
         } else if (!err || !err->msg || err->code <= 0) {
                 abort(); /* every failure must explain itself */
         }
         err = berr_free(err);
-        if (spec_parse_process((const char *) data, size, &p, NULL) == 0)
+        if (spec_parse_process((const char *)data, size, &p, NULL) == 0)
                 oci_process_done(&p);
-        if (spec_parse_resources((const char *) data, size, &r, NULL) == 0)
+        if (spec_parse_resources((const char *)data, size, &r, NULL) == 0)
                 oci_resources_done(&r);
         return 0;
 }

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (size > REF_INPUT_MAX + 16)
                 return 0;
-        s = xstrndup((const char *) data, size);
+        s = xstrndup((const char *)data, size);
         if (image_ref_parse(s, &ref, &err) == 0) {
                 char *full = image_ref_string(ref), *fam = image_ref_familiar_string(ref);
 

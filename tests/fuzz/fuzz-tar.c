@@ -2,7 +2,8 @@
 /*
  * Fuzz target: layer_unpack() (decompression, libarchive's tar reader, entry
  * creation, whiteouts) on arbitrary bytes. Each input is unpacked into a fresh
- * temporary directory "<tmp>/dest"; afterwards "<tmp>" must hold nothing but
+ * temporary directory "<tmp>/dest" ($TMPDIR, else /tmp: point it at a tmpfs
+ * for speed); afterwards "<tmp>" must hold nothing but
  * "dest" (an entry written outside would be a confinement bug: abort), and the
  * whole tree is removed.
  */
@@ -43,7 +44,8 @@ static void check_only_dest(const char *tmp)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        char tmp[] = "/tmp/berth-fuzz-tar-XXXXXX";
+        const char *base = getenv("TMPDIR");
+        _cleanup_free_ char *tmp = xasprintf("%s/berth-fuzz-tar-XXXXXX", base && *base ? base : "/tmp");
         struct layer_unpack_opts opts = {.userxattr = true, .no_chown = true};
         struct berr *err = NULL;
         int in, dest;

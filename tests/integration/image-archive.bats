@@ -154,3 +154,47 @@ load image-helpers
         [ "$(berth_at "$TMP/r2" images -q --no-trunc)" = "$(berth images -q --no-trunc)" ]
         [ "$(blobs_of "$ROOT")" = "$(blobs_of "$TMP/r2")" ]
 }
+
+@test "docker's old save layout: symlinked shared layer, gzip layer, two images sharing a base" {
+        mkdir -p "$TMP/arc/aaa" "$TMP/arc/bbb" "$TMP/arc/ccc" "$TMP/src1/etc" "$TMP/src2/usr"
+        echo one >"$TMP/src1/etc/one"
+        echo two >"$TMP/src2/usr/two"
+        tar -C "$TMP/src1" -cf "$TMP/arc/aaa/layer.tar" etc
+        tar -C "$TMP/src2" -cf - usr | gzip -n >"$TMP/arc/ccc/layer.tar"
+        ln -s ../aaa/layer.tar "$TMP/arc/bbb/layer.tar"
+        d1=sha256:$(sha256sum <"$TMP/arc/aaa/layer.tar" | cut -d' ' -f1)
+        d2=sha256:$(gzip -dc "$TMP/arc/ccc/layer.tar" | sha256sum | cut -d' ' -f1)
+        printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$d1" >"$TMP/c1"
+        printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s","%s"]}}' "$d1" "$d2" >"$TMP/c2"
+        c1=$(sha256sum <"$TMP/c1" | cut -d' ' -f1)
+        c2=$(sha256sum <"$TMP/c2" | cut -d' ' -f1)
+        cp "$TMP/c1" "$TMP/arc/$c1.json"
+        cp "$TMP/c2" "$TMP/arc/$c2.json"
+        printf '[{"Config":"%s.json","RepoTags":["base:1"],"Layers":["aaa/layer.tar"]},{"Config":"%s.json","RepoTags":["app:2","app:latest"],"Layers":["bbb/layer.tar","ccc/layer.tar"]}]' \
+                "$c1" "$c2" >"$TMP/arc/manifest.json"
+        echo '{"base":{"1":"aaa"}}' >"$TMP/arc/repositories"
+        tar -C "$TMP/arc" -cf "$TMP/old.tar" .
+        run berth load -i "$TMP/old.tar"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "Loaded image: base:1" ]
+        [ "${lines[1]}" = "Loaded image: app:2" ]
+        [ "${lines[2]}" = "Loaded image: app:latest" ]
+        [ "$(berth inspect -f '{{.Id}}' app:2)" = "sha256:$c2" ]
+        # the shared base is unpacked once: two snapshots for three layers
+        [ "$(ls "$ROOT/layers" | grep -c -E '^[0-9a-f]{64}$')" -eq 2 ]
+        [ "$(cat "$ROOT/layers/${d1#sha256:}/diff/etc/one")" = one ]
+        run berth rmi base:1
+        [ "$status" -eq 0 ]
+        [ -d "$ROOT/layers/${d1#sha256:}" ]
+        # app keeps the base layer blob it shares
+        run berth save app:2 -o "$TMP/app.tar"
+        [ "$status" -eq 0 ]
+        run berth rmi -f "sha256:$c2"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Deleted: sha256:$c2"* ]]
+        assert_store_empty
+        run berth load -i "$TMP/app.tar"
+        [ "$status" -eq 0 ]
+        [ "$(berth inspect -f '{{.Id}}' app:2)" = "sha256:$c2" ]
+}

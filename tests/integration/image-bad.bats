@@ -85,7 +85,7 @@ refused() {
         echo '{"not":"an array"}' >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/b1.tar"
         refused "$TMP/b1.tar" "manifest.json: expected an array"
-        python3 -c 'print("[" * 100000 + "]" * 100000)' >"$TMP/good/manifest.json"
+        { head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; } >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/b2.tar"
         refused "$TMP/b2.tar" "manifest.json"
         cfg=$(ls "$TMP/good" | grep -v manifest | grep json$)
@@ -113,30 +113,19 @@ refused() {
 
 @test "archive entries with names leaving the archive" {
         good_archive
-        python3 - "$TMP/good" "$TMP/evil.tar" <<'PY'
-import sys, tarfile, os
-src, out = sys.argv[1], sys.argv[2]
-with tarfile.open(out, "w") as t:
-    for name in sorted(os.listdir(src)):
-        t.add(os.path.join(src, name), arcname=name)
-    info = tarfile.TarInfo("../../escape")
-    info.size = 0
-    t.addfile(info)
-PY
+        : >"$TMP/escape"
+        tar -C "$TMP/good" -cf "$TMP/evil.tar" .
+        tar -C "$TMP" -P --transform 's,^escape$,../../escape,' -rf "$TMP/evil.tar" escape
+        rm "$TMP/escape"
         refused "$TMP/evil.tar" "invalid name"
         [ ! -e "$TMP/escape" ] && [ ! -e "$ROOT/../escape" ]
 }
 
 @test "a layer that tries to write outside its directory" {
         good_archive
-        python3 - "$TMP/good/l1/layer.tar" <<'PY'
-import sys, tarfile, io
-with tarfile.open(sys.argv[1], "w") as t:
-    info = tarfile.TarInfo("../../../../escaped-file")
-    data = b"pwned\n"
-    info.size = len(data)
-    t.addfile(info, io.BytesIO(data))
-PY
+        echo pwned >"$TMP/payload"
+        tar -C "$TMP" -P --transform 's,^payload$,../../../../escaped-file,' -cf "$TMP/good/l1/layer.tar" payload
+        rm "$TMP/payload"
         diff_id=sha256:$(sha256sum "$TMP/good/l1/layer.tar" | cut -d' ' -f1)
         old=$(ls "$TMP/good" | grep -v manifest | grep json$)
         printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$diff_id" >"$TMP/c"
@@ -146,7 +135,32 @@ PY
         printf '[{"Config":"%s.json","RepoTags":["evil:1"],"Layers":["l1/layer.tar"]}]' "$cfg" >"$TMP/good/manifest.json"
         mkarchive "$TMP/good" "$TMP/evil.tar"
         before=$(find / -xdev -maxdepth 1 -name escaped-file 2>/dev/null)
-        refused "$TMP/evil.tar" "unpack layer"
+        refused "$TMP/evil.tar" "points outside the layer"
         [ ! -e /escaped-file ] && [ ! -e "$TMP/escaped-file" ] && [ ! -e "$ROOT/escaped-file" ]
         [ -z "$before" ]
+}
+
+@test "import of something that is not a tarball leaves nothing" {
+        head -c 100000 /dev/urandom >"$TMP/noise"
+        run berth import "$TMP/noise" x:1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"not a tar archive"* ]]
+        assert_store_empty
+        mkdir -p "$TMP/r"
+        echo x >"$TMP/payload"
+        tar -C "$TMP" -P --transform 's,^payload$,../../evil,' -cf "$TMP/evil.tar" payload
+        run berth import "$TMP/evil.tar" x:1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"points outside the layer"* ]]
+        assert_store_empty
+}
+
+@test "gzip layer whose content does not match the config's diff_id" {
+        good_archive
+        gzip -n "$TMP/good/l1/layer.tar"
+        echo tampered >"$TMP/extra"
+        tar -C "$TMP" -cf - extra | gzip -n >"$TMP/good/l1/layer.tar"
+        rm "$TMP/good/l1/layer.tar.gz"
+        mkarchive "$TMP/good" "$TMP/bad.tar"
+        refused "$TMP/bad.tar" "mismatch"
 }

@@ -175,3 +175,43 @@ load image-helpers
         run berth image nosuch
         [ "$status" -eq 125 ]
 }
+
+@test "rmi -f of one tag only untags it while others remain" {
+        berth busybox-image >/dev/null
+        berth tag busybox other/name:2
+        run berth rmi -f other/name:2
+        [ "$status" -eq 0 ]
+        [ "$output" = "Untagged: other/name:2" ]
+        run berth images --format '{{.Repository}}:{{.Tag}}'
+        [ "$output" = "busybox:latest" ]
+        run berth rmi -f busybox
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "Untagged: busybox:latest" ]
+        [[ "${lines[1]}" == "Deleted: sha256:"* ]]
+        assert_store_empty
+}
+
+@test "images --filter: dangling, reference, label, before, since" {
+        berth busybox-image >/dev/null
+        mkdir -p "$TMP/rootfs/x"
+        tar -C "$TMP/rootfs" -cf "$TMP/r.tar" .
+        berth import -c 'LABEL team=core' "$TMP/r.tar" labelled:1 >/dev/null
+        berth import "$TMP/r.tar" >/dev/null
+        run berth images --filter dangling=true --format '{{.Repository}}'
+        [ "$output" = "<none>" ]
+        run berth images --filter 'reference=label*' --format '{{.Repository}}:{{.Tag}}'
+        [ "$output" = "labelled:1" ]
+        run berth images --filter 'reference=busybox:lat*' --format '{{.Repository}}'
+        [ "$output" = "busybox" ]
+        run berth images --filter label=team=core --format '{{.Repository}}'
+        [ "$output" = "labelled" ]
+        run berth images --filter label=team=other -q
+        [ -z "$output" ]
+        run berth images --filter since=busybox --filter dangling=false --format '{{.Repository}}'
+        [ "$output" = "labelled" ]
+        run berth images --filter before=labelled:1 --format '{{.Repository}}'
+        [ "$output" = "busybox" ]
+        run berth images --filter bogus=1
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"invalid filter 'bogus=1'"* ]]
+}

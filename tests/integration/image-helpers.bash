@@ -2,7 +2,7 @@
 # --runroot under a temporary directory, removed (and checked for leftover
 # mounts) in teardown.
 
-BERTH_BIN=${BERTH_BIN:-$BATS_TEST_DIRNAME/../../build/berth}
+BERTH_BIN=${BERTH_BIN:-${BERTH_BUILD:-$BATS_TEST_DIRNAME/../../build}/berth}
 
 image_setup() {
         [ "$(id -u)" -eq 0 ] || skip "needs root"

@@ -37,7 +37,7 @@ make_bundle() {
         if [ $# -gt 0 ]; then
                 args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
         fi
-        bundle_edit "$dir" ".process.terminal = false | .process.args = $args | del(.process.capabilities.ambient)"
+        bundle_edit "$dir" ".process.terminal = false | .process.args = $args | .root.readonly = false | del(.process.capabilities.ambient)"
 }
 
 # bundle_edit DIR JQ-FILTER: edits DIR/config.json in place.

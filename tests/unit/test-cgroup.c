@@ -953,3 +953,41 @@ TEST(bpf_program_passes_the_kernel_verifier) {
                 TAP_FAIL("verifier refused the program: %m: %s", log);
         close(fd);
 }
+
+/* ---- from config.json to files: spec_parse_resources() and cgroup_apply() together ---- */
+
+TEST(v2_apply_parsed_config_resources) {
+        static const char json[] =
+                "{\"memory\":{\"limit\":67108864,\"swap\":134217728,\"reservation\":33554432},"
+                "\"cpu\":{\"shares\":2048,\"quota\":20000,\"period\":100000},"
+                "\"pids\":{\"limit\":32},"
+                "\"blockIO\":{\"throttleReadBpsDevice\":[{\"major\":254,\"minor\":0,\"rate\":4096}]},"
+                "\"rdma\":{\"mlx4_0\":{\"hcaHandles\":2,\"hcaObjects\":10}},"
+                "\"unified\":{\"memory.high\":\"50000000\"}}";
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_free_ char *got = NULL;
+        struct oci_resources res = {};
+        struct cgroup_env env;
+        int r;
+
+        ASSERT_OK_ERR(spec_parse_resources(json, strlen(json), &res, &err), &err);
+        fake_v2(&env);
+        ASSERT_OK(cgroup_new(&env, "/c1", "c1", &cg, NULL));
+        ASSERT_OK(cgroup_create(cg, NULL));
+        touch_knobs("cg/c1");
+        trace_start();
+        r = cgroup_apply(cg, &res, &err);
+        got = trace_stop();
+        oci_resources_done(&res);
+        ASSERT_OK_ERR(r, &err);
+        assert_text(got, "c1/memory.swap.max=67108864\n"
+                         "c1/memory.max=67108864\n"
+                         "c1/memory.low=33554432\n"
+                         "c1/cpu.weight=79\n"
+                         "c1/cpu.max=20000 100000\n"
+                         "c1/pids.max=32\n"
+                         "c1/io.max=254:0 rbps=4096\n"
+                         "c1/rdma.max=mlx4_0 hca_handle=2 hca_object=10\n"
+                         "c1/memory.high=50000000");
+}

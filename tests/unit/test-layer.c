@@ -747,3 +747,30 @@ TEST(snapshot_copy_mode_applies_whiteouts)
         ASSERT_EQ(st.st_nlink, 2);
         ASSERT_OK_ERR(snapshot_unmount("rootfs", &err), &err); /* not a mount: nothing to do */
 }
+
+TEST(snapshot_broken_directory_is_not_taken_for_whole)
+{
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_(snapshot_store_freep) struct snapshot_store *s = NULL;
+        const struct ent ents[] = {{"f", 'f', "x"}};
+        struct layer_digests d;
+        char c[LAYER_DIGEST_MAX];
+        _cleanup_close_ int f = -1, g = -1;
+        _cleanup_free_ char *dir = NULL;
+
+        make_tar("l.tar", ents, 1, "none");
+        ASSERT_OK_ERR(snapshot_store_open("root", &s, &err), &err);
+        f = open("l.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_EQ(snapshot_unpack(s, NULL, f, NULL, NULL, c, &d, &err), 1);
+        ASSERT_OK_ERR(snapshot_remove(s, c, &err), &err);
+        dir = xasprintf("root/layers/%s", c + 7);
+        ASSERT_OK(mkdir(dir, 0700)); /* a leftover without diff/ */
+        g = open("l.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_EQ(snapshot_unpack(s, NULL, g, NULL, NULL, c, NULL, &err), -EEXIST);
+        ASSERT_ERR_CONTAINS(err, "not whole");
+        ASSERT_EQ(count_entries("root/layers/tmp"), 0);
+        ASSERT_OK_ERR(snapshot_remove(s, c, &err), &err); /* removes what is not whole too */
+        ASSERT_FALSE(exists(dir));
+        ASSERT_OK(lseek(g, 0, SEEK_SET));
+        ASSERT_EQ(snapshot_unpack(s, NULL, g, NULL, NULL, c, NULL, &err), 1);
+}

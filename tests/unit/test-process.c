@@ -443,3 +443,25 @@ TEST(sysctl_and_hostname_applied_in_new_namespaces) {
                 SKIP("needs root for new IPC and UTS namespaces");
         ASSERT_EQ(in_child(child_ns_sysctl_uts, NULL), 0);
 }
+
+static int child_oom_lower(void *arg)
+{
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        /* Below the minimum this process ever had (0 here) needs CAP_SYS_RESOURCE. */
+        struct oci_process p = { .has_oom_score_adj = true, .oom_score_adj = -100 };
+
+        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", "0", NULL) < 0)
+                return 77; /* started above 0 with a raised minimum: cannot set up the case */
+        if (process_apply_early(&p, &err) == 0)
+                return 77; /* this process has CAP_SYS_RESOURCE */
+        printf("# %s\n", berr_msg(err));
+        return strstr(berr_msg(err), "lowering it from 0 to -100 needs CAP_SYS_RESOURCE") ? 0 : 2;
+}
+
+TEST(oom_score_adj_lowering_names_cap_sys_resource) {
+        int r = in_child(child_oom_lower, NULL);
+
+        if (r == 77)
+                SKIP("this process may lower oom_score_adj (or starts above 0)");
+        ASSERT_EQ(r, 0);
+}

@@ -33,7 +33,8 @@ static void check_bad(const char *in, const char *msg)
                 TAP_FAIL("'%s': error '%s' lacks '%s'", in, berr_msg(err), msg);
 }
 
-TEST(ref_parse_short_name) {
+TEST(ref_parse_short_name)
+{
         _cleanup_(image_ref_freep) struct image_ref *ref = NULL;
 
         ASSERT_OK(image_ref_parse("alpine", &ref, NULL));
@@ -43,7 +44,8 @@ TEST(ref_parse_short_name) {
         ASSERT_TRUE(ref->digest == NULL);
 }
 
-TEST(ref_normalise) {
+TEST(ref_normalise)
+{
         check_norm("busybox", "docker.io/library/busybox:latest", "busybox:latest");
         check_norm("busybox:1.36", "docker.io/library/busybox:1.36", "busybox:1.36");
         check_norm("docker.io/busybox", "docker.io/library/busybox:latest", "busybox:latest");
@@ -60,10 +62,16 @@ TEST(ref_normalise) {
         check_norm("127.0.0.1:5000/a", "127.0.0.1:5000/a:latest", "127.0.0.1:5000/a:latest");
         check_norm("Foo/bar", "Foo/bar:latest", "Foo/bar:latest"); /* uppercase first part is a domain */
         check_norm("a__b/c.d-e---f", "docker.io/a__b/c.d-e---f:latest", "a__b/c.d-e---f:latest");
+        check_norm("LOCALDOMAIN/debian", "LOCALDOMAIN/debian:latest", "LOCALDOMAIN/debian:latest");
+        check_norm("192.168.0.1", "docker.io/library/192.168.0.1:latest", "192.168.0.1:latest");
+        check_norm("192.168.0.1:80", "docker.io/library/192.168.0.1:80", "192.168.0.1:80");
+        check_norm("192.168.0.1:8/debian", "192.168.0.1:8/debian:latest", "192.168.0.1:8/debian:latest");
+        check_norm("[fc00::1]:5000/docker", "[fc00::1]:5000/docker:latest", "[fc00::1]:5000/docker:latest");
         check_norm("busybox:TaG_9", "docker.io/library/busybox:TaG_9", "busybox:TaG_9");
 }
 
-TEST(ref_digest) {
+TEST(ref_digest)
+{
         const char *d = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
         _cleanup_free_ char *in = xasprintf("busybox@%s", d), *in2 = xasprintf("localhost:5000/x:t@%s", d);
         _cleanup_free_ char *full = xasprintf("docker.io/library/busybox@%s", d), *fam = xasprintf("busybox@%s", d);
@@ -77,7 +85,8 @@ TEST(ref_digest) {
         ASSERT_STREQ(ref->digest, d);
 }
 
-TEST(ref_strict) {
+TEST(ref_strict)
+{
         _cleanup_(image_ref_freep) struct image_ref *a = NULL, *b = NULL, *c = NULL, *d = NULL;
 
         ASSERT_OK(image_ref_parse_strict("test_com", &a, NULL));
@@ -95,12 +104,14 @@ TEST(ref_strict) {
         ASSERT_STREQ(d->tag, "8080");
 }
 
-TEST(ref_invalid) {
+TEST(ref_invalid)
+{
         char longname[300], longtag[140];
 
         check_bad("", "at least one component");
         check_bad(":justtag", "invalid reference format");
-        check_bad("@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "invalid reference format");
+        check_bad("@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                  "invalid reference format");
         check_bad("repo@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "digest length");
         check_bad("repo@sha256:FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", "digest format");
         check_bad("repo@md5:ffffffffffffffffffffffffffffffff", "unsupported digest algorithm");
@@ -117,10 +128,19 @@ TEST(ref_invalid) {
         check_bad("a//b", "invalid reference format");
         check_bad("a/b:", "invalid reference format");
         check_bad("a/b:-tag", "invalid reference format");
-        check_bad("a@b@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "invalid reference format");
+        check_bad("a@b@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                  "invalid reference format");
         check_bad("[::1/app", "invalid reference format");
         check_bad("[zz::1]:5000/app", "invalid reference format");
         check_bad("host:port/app", "invalid reference format");
+        check_bad("https://github.com/docker/docker", "invalid reference format");
+        check_bad("-docker.io/docker/docker", "invalid reference format");
+        check_bad("docker.io/docker///docker", "invalid reference format");
+        check_bad("[fc00::1]", "invalid reference format");
+        check_bad("[fc00::1]:5000", "invalid reference format");
+        check_bad("fc00::1:5000/debian", "invalid reference format");
+        check_bad("[fe80::1%eth0]:5000/debian", "invalid reference format");
+        check_bad("[2001:db8:3:4::192.0.2.33]:5000/debian", "invalid reference format");
         check_bad("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "64-byte hexadecimal");
         memset(longname, 'a', sizeof(longname) - 1);
         longname[sizeof(longname) - 1] = 0;
@@ -131,7 +151,8 @@ TEST(ref_invalid) {
         check_bad(longtag, "invalid reference format");
 }
 
-TEST(ref_familiarize_stored) {
+TEST(ref_familiarize_stored)
+{
         _cleanup_free_ char *a = image_ref_familiarize("docker.io/library/busybox:latest");
         _cleanup_free_ char *b = image_ref_familiarize("quay.io/x/y:1");
 

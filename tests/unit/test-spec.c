@@ -458,6 +458,14 @@ static const struct reject_case reject_cases[] = {
         { "{\"ociVersion\":\"\",\"root\":{\"path\":\"r\"}}", "ociVersion: required" },
         { "{\"ociVersion\":1,\"root\":{\"path\":\"r\"}}", "ociVersion: expected string" },
         { "{\"ociVersion\":\"1.2.0\"}", "root: required" },
+        { "{\"ociVersion\":\"invalid\",\"root\":{\"path\":\"r\"}}", "ociVersion: 'invalid' is not a SemVer version" },
+        { "{\"ociVersion\":\"1.0\",\"root\":{\"path\":\"r\"}}", "ociVersion: '1.0' is not a SemVer version" },
+        { "{\"ociVersion\":\"1.0.0 \",\"root\":{\"path\":\"r\"}}", "ociVersion: '1.0.0 ' is not a SemVer" },
+        { "{\"ociVersion\":\"1.0.0-rc_1\",\"root\":{\"path\":\"r\"}}", "ociVersion: '1.0.0-rc_1' is not a SemVer" },
+        { "{\"ociVersion\":\"2.0.0\",\"root\":{\"path\":\"r\"}}", "ociVersion: version '2.0.0' is not supported" },
+        { "{\"ociVersion\":\"0.6.0\",\"root\":{\"path\":\"r\"}}", "ociVersion: version '0.6.0' is not supported" },
+        { L("\"namespaces\":[{\"type\":\"uts\"}]},\"hostname\":\"" "0123456789012345678901234567890123456789012345678901234567890123x" "\",\"x\":{"),
+          "hostname: longer than 64 bytes" },
         { "{\"ociVersion\":\"1.2.0\",\"root\":{}}", "root.path: required" },
         { "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\",\"readonly\":1}}", "root.readonly: expected boolean" },
         { M(",\"hostname\":\"h\""), "hostname: setting the hostname needs a UTS namespace" },
@@ -707,6 +715,9 @@ TEST(validation_rejects_naming_the_field) {
 
 static const char *const accept_cases[] = {
         M(""),
+        "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\".\"}}",
+        "{\"ociVersion\":\"1.3.0+build.5\",\"root\":{\"path\":\".\"}}",
+        "{\"ociVersion\":\"1.0.0-rc5-dev\",\"root\":{\"path\":\".\"}}",
         M(",\"futureKey\":{\"x\":[1,2]},\"windows\":{},\"vm\":null"),
         M(",\"process\":null,\"linux\":null,\"mounts\":null"),
         L("\"rootfsPropagation\":\"\""),
@@ -754,7 +765,7 @@ TEST(size_limits) {
         err = berr_free(err);
 
         /* SPEC_MAX_ITEMS + 1 env entries */
-        n += (size_t) sprintf(big + n, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},\"process\":{\"cwd\":\"/\","
+        n += (size_t) sprintf(big + n, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":{\"cwd\":\"/\","
                                        "\"args\":[\"a\"],\"env\":[");
         for (int i = 0; i <= SPEC_MAX_ITEMS; i++)
                 n += (size_t) sprintf(big + n, "%s\"A=1\"", i ? "," : "");
@@ -764,7 +775,7 @@ TEST(size_limits) {
         err = berr_free(err);
 
         /* 341 uid mappings: more than the kernel accepts */
-        n = (size_t) sprintf(big, "{\"ociVersion\":\"1\",\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":[");
+        n = (size_t) sprintf(big, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":[");
         for (int i = 0; i <= SPEC_MAX_ID_MAPPINGS; i++)
                 n += (size_t) sprintf(big + n, "%s{\"containerID\":%d,\"hostID\":%d,\"size\":1}", i ? "," : "", i, i);
         n += (size_t) sprintf(big + n, "]}}");
@@ -932,7 +943,7 @@ TEST(load_bundle) {
         ASSERT_OK_ERR(spec_load_bundle("b", &s, &err), &err);
         ASSERT_STREQ(s->process.args[0], "sh");
         s = spec_free(s);
-        ASSERT_OK(write_file_atomic_at(AT_FDCWD, "b/config.json", "{\"ociVersion\":\"1\"}", 18, 0644, NULL));
+        ASSERT_OK(write_file_atomic_at(AT_FDCWD, "b/config.json", "{\"ociVersion\":\"1.0.0\"}", 22, 0644, NULL));
         ASSERT_EQ(spec_load_bundle("b", &s, &err), -EINVAL);
         ASSERT_ERR_CONTAINS(err, "b/config.json': root: required");
 }
@@ -1004,4 +1015,32 @@ TEST(name_tables) {
         ASSERT_EQ(oci_sched_flag_from_string("SCHED_FLAG_UTIL_CLAMP_MAX"), 0x40);
         ASSERT_EQ(oci_ioprio_class_from_string("IOPRIO_CLASS_RT"), 1);
         ASSERT_EQ(oci_ioprio_class_from_string(NULL), -EINVAL);
+}
+
+TEST(paths_are_cleaned_lexically) {
+        _cleanup_(spec_freep) struct oci_spec *s = parse_ok(
+                M(",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/../a//b/./\"},\"mounts\":[{\"destination\":\"/../../etc\"}],"
+                  "\"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"/dev/../dev//net/tun\",\"major\":10,\"minor\":200}]}"));
+
+        /* ".." never climbs above "/": the result still names a path inside the rootfs */
+        ASSERT_STREQ(s->process.cwd, "/a/b");
+        ASSERT_STREQ(s->mounts[0].destination, "/etc");
+        ASSERT_STREQ(s->linux.devices[0].path, "/dev/net/tun");
+}
+
+TEST(errors_without_err_pointer) {
+        static const char doc[] = P(",\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"hard\":1,\"soft\":1}]");
+        struct oci_spec *s = NULL;
+        struct oci_process p = {};
+        struct oci_resources r = {};
+
+        ASSERT_EQ(spec_parse(doc, strlen(doc), &s, NULL), -EINVAL);
+        ASSERT_TRUE(s == NULL);
+        ASSERT_EQ(spec_parse("{", 1, &s, NULL), -EINVAL);
+        ASSERT_EQ(spec_parse_process("{\"args\":[]}", 11, &p, NULL), -EINVAL);
+        ASSERT_EQ(spec_parse_resources("{\"cpu\":{\"idle\":5}}", 18, &r, NULL), -EINVAL);
+        ASSERT_EQ(spec_load_bundle("missing", &s, NULL), -ENOENT);
+        ASSERT_TRUE(spec_free(NULL) == NULL);
+        oci_process_done(NULL);
+        oci_resources_done(NULL);
 }

@@ -1,0 +1,75 @@
+# Helpers for running commands inside the pure cgroup v2 User-Mode Linux guest
+# (scripts/uml-v2.sh). Load with `load uml-helpers` from a .bats file.
+#
+#   uml_require            skips the test (or file) when the guest cannot boot here
+#   uml_run [--mem SIZE] [--disk MB] [--] CMD [ARG...]
+#                          boots a fresh guest, runs CMD as root in the same
+#                          directory (the repo is visible at the same path,
+#                          read-only), and sets $status and $output like bats'
+#                          `run` (stdout and stderr together). 125: the guest
+#                          failed, not the command.
+#   uml_run_script [--mem SIZE] [--disk MB] SCRIPT [ARG...]
+#                          runs the bash SCRIPT text in the guest (copied in by
+#                          uml-v2.sh --script, since host temp dirs are not shared).
+#   uml_run_bats [--mem SIZE] [--disk MB] FILE.bats
+#                          runs a whole bats file inside the guest (TAP output in
+#                          $output): for suites such as berth-runtime containers
+#                          with memory and pids limits on cgroup v2.
+#
+# Variables for scripts running in the guest: BERTH_SRC and BERTH_BUILD are
+# passed on, so a guest script finds build/berth-runtime, the probe and the
+# test data under the same paths as on the host. Everything the guest writes
+# lives in its own tmpfs and disappears with it.
+
+: "${BERTH_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${BERTH_BUILD:=$BERTH_SRC/build}"
+UML_SCRIPT="$BERTH_SRC/scripts/uml-v2.sh"
+
+uml_available() {
+        [ "$(id -u)" = 0 ] || return 1
+        [ -x /usr/bin/linux.uml ] || [ -x /usr/bin/linux ] || return 1
+        [ -x "$UML_SCRIPT" ]
+}
+
+uml_require() {
+        uml_available || skip "User-Mode Linux guest not available (needs root and the user-mode-linux package)"
+}
+
+uml_run() {
+        local opts=()
+        while [ $# -gt 0 ]; do
+                case "$1" in
+                --mem | --disk) opts+=("$1" "$2"); shift 2 ;;
+                --) shift; break ;;
+                *) break ;;
+                esac
+        done
+        run "$UML_SCRIPT" "${opts[@]}" -- env BERTH_SRC="$BERTH_SRC" BERTH_BUILD="$BERTH_BUILD" "$@"
+}
+
+uml_run_script() {
+        local opts=()
+        while [ $# -gt 0 ]; do
+                case "$1" in
+                --mem | --disk) opts+=("$1" "$2"); shift 2 ;;
+                *) break ;;
+                esac
+        done
+        local f rc
+        f=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/uml-script.XXXXXX")
+        printf '%s\n' "$1" > "$f"
+        shift
+        run "$UML_SCRIPT" "${opts[@]}" --script "$f" -- "$@"
+        rc=$status
+        rm -f "$f"
+        status=$rc
+}
+
+uml_run_bats() {
+        local opts=()
+        while [ $# -gt 1 ]; do
+                opts+=("$1" "$2")
+                shift 2
+        done
+        uml_run "${opts[@]}" -- bats --tap "$1"
+}
