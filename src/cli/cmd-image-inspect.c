@@ -91,7 +91,7 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                 {NULL, 0, NULL, 0},
         };
         _cleanup_json_ struct json_object *all = json_new_array();
-        const char *format = NULL;
+        const char *format = NULL, *type = NULL;
         struct store *s;
         int c, status = 0;
 
@@ -101,8 +101,9 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                         format = optarg;
                         break;
                 case 't':
-                        if (!streq(optarg, "image"))
-                                return cli_usage_error(cmd, "unsupported --type '%s' (only images exist yet)", optarg);
+                        if (!streq(optarg, "image") && !streq(optarg, "container"))
+                                return cli_usage_error(cmd, "unsupported --type '%s'", optarg);
+                        type = optarg;
                         break;
                 case 'h':
                         printf("Usage:  berth %s [OPTIONS] IMAGE [IMAGE...]\n\nDisplay detailed information on one or "
@@ -123,8 +124,20 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                 _cleanup_(berr_freep) struct berr *err = NULL;
                 _cleanup_free_ char *id = NULL;
                 struct json_object *doc = NULL;
-                int r = image_resolve(s, argv[i], &id, NULL, &err);
+                int r;
 
+                /* docker looks for a container first, then an image */
+                if (streq(cmd, "inspect") && (!type || streq(type, "container")) &&
+                    cli_container_inspect_json(cli, argv[i], &doc) > 0) {
+                        json_append(all, doc);
+                        continue;
+                }
+                if (type && streq(type, "container")) {
+                        fprintf(stderr, "Error: No such container: %s\n", argv[i]);
+                        status = EXIT_FAILED;
+                        continue;
+                }
+                r = image_resolve(s, argv[i], &id, NULL, &err);
                 if (r == 0) {
                         fprintf(stderr, "Error: No such image: %s\n", argv[i]);
                         status = EXIT_FAILED;
