@@ -24,6 +24,18 @@ int cmd_container(struct cli *cli, int argc, char **argv)
                 { "start", cmd_start, "Start one or more stopped containers" },
                 { "stop", cmd_stop, "Stop one or more running containers" },
                 { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes" },
+                { "commit", cmd_commit, "Create a new image from a container's changes" },
+                { "cp", cmd_cp, "Copy files/folders between a container and the local filesystem" },
+                { "diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem" },
+                { "export", cmd_export, "Export a container's filesystem as a tar archive" },
+                { "pause", cmd_pause, "Pause all processes within one or more containers" },
+                { "port", cmd_port, "List port mappings or a specific mapping for the container" },
+                { "prune", cmd_container_prune, "Remove all stopped containers" },
+                { "rename", cmd_rename, "Rename a container" },
+                { "stats", cmd_stats, "Display a live stream of container(s) resource usage statistics" },
+                { "top", cmd_top, "Display the running processes of a container" },
+                { "unpause", cmd_unpause, "Unpause all processes within one or more containers" },
+                { "update", cmd_update, "Update configuration of one or more containers" },
                 { NULL, NULL, NULL },
         };
 

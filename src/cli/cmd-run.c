@@ -101,6 +101,7 @@ static const struct option run_options[] = {
         { "group-add", required_argument, NULL, OPT_GROUP_ADD },
         { "tmpfs", required_argument, NULL, OPT_TMPFS },
         { "volume", required_argument, NULL, 'v' },
+        { "mount", required_argument, NULL, OPT_MOUNT },
         { "runtime", required_argument, NULL, OPT_RUNTIME },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
@@ -149,6 +150,7 @@ static void run_usage(const char *cmd)
                "      --group-add list        Add additional groups to join\n"
                "      --tmpfs list            Mount a tmpfs directory\n"
                "  -v, --volume list           Bind mount a volume (HOST:CONTAINER[:ro])\n"
+               "      --mount mount           Attach a filesystem mount to the container\n"
                "      --runtime string        Path of an OCI runtime (crun, runc) to use instead of the built-in one\n",
                cmd, streq(cmd, "create") ? "Create a new container" : "Create and run a new container from an image");
 }

@@ -14,6 +14,7 @@
 
 #include "engine/monitor.h"
 #include "engine/runopts.h"
+#include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -472,6 +473,13 @@ int runopts_apply(struct runopts *ro, int opt, const char *value, struct berr **
                 if (dst[0] != '/')
                         return berr_set(err, EINVAL, "invalid tmpfs mount point '%s'", dst);
                 json_add_string(object_of(ro->hc, "Tmpfs"), dst, colon ? colon + 1 : "");
+                return 0;
+        }
+        case OPT_MOUNT: {
+                struct json_object *m = NULL;
+                if (volume_parse_mount(value, &m, err) < 0)
+                        return -EINVAL;
+                json_append(array_of(ro->hc, "Mounts"), m);
                 return 0;
         }
         case 'v':
