@@ -316,6 +316,8 @@ int volume_parse_bind(const char *spec, struct json_object **ret, struct berr **
         const char *src = "", *dst, *mode = NULL;
         bool ro = false;
 
+        if (spec[0] == ':' || strstr(spec, "::") || endswith(spec, ":"))
+                return berr_set(err, EINVAL, "invalid volume specification: '%s'", spec);
         if (n == 1) {
                 dst = p[0];
         } else if (n == 2 || n == 3) {
