@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,6 +32,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -278,6 +281,38 @@ static int read_pid_file(int dirfd, const char *name, pid_t *ret, struct berr **
         return 0;
 }
 
+/*
+ * docker's "none" network still has a loopback that is up. The runtime leaves a new network namespace
+ * as the kernel makes it (lo down), so the creator, which is about to exit anyway, joins the created
+ * container's namespace and brings lo up. A container sharing the host's namespace is left alone.
+ */
+static int loopback_up(pid_t pid, struct berr **err)
+{
+        char path[64];
+        struct stat ours, theirs;
+        struct ifreq ifr = { 0 };
+        _cleanup_close_ int nsfd = -1, sock = -1;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+        if (stat("/proc/self/ns/net", &ours) < 0 || stat(path, &theirs) < 0)
+                return berr_sys(err, "network namespace of %d", (int) pid);
+        if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+                return 0;
+        nsfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0)
+                return berr_sys(err, "join the container's network namespace");
+        sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sock < 0)
+                return berr_sys(err, "socket");
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+        if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+                return berr_sys(err, "loopback flags");
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+                return berr_sys(err, "bring loopback up");
+        return 0;
+}
+
 /* In the creator child: the container's stdio onto 0/1/2, then create it; the pid file lands in the
  * state dir (our cwd). */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
@@ -287,6 +322,8 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         struct runtime_ctx ctx = runtime_ctx_of(o);
         struct create_opts co = { .id = o->id, .bundle = o->bundle, .console_socket = a->console_socket,
                                   .pid_file = "init.pid" };
+        pid_t pid;
+        int r;
 
         for (int i = 0; i < 3; i++)
                 if (a->stdio[i] >= 0 && dup2(a->stdio[i], i) < 0)
@@ -295,22 +332,32 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
                 return berr_sys(err, "chdir to state dir");
         if (o->runtime) {
                 const char *args[10];
+                char pid_file[PATH_MAX];
                 size_t n = 0;
 
+                /* absolute: crun resolves a relative pid file against the bundle */
+                snprintf(pid_file, sizeof(pid_file), "%s/init.pid", o->state_dir);
                 args[n++] = "create";
                 args[n++] = "--bundle";
                 args[n++] = o->bundle;
                 args[n++] = "--pid-file";
-                args[n++] = "init.pid";
+                args[n++] = pid_file;
                 if (a->console_socket) {
                         args[n++] = "--console-socket";
                         args[n++] = a->console_socket;
                 }
                 args[n++] = o->id;
                 args[n] = NULL;
-                return run_runtime(o, args, err);
+                r = run_runtime(o, args, err);
+        } else {
+                r = container_create(&ctx, &co, err);
         }
-        return container_create(&ctx, &co, err);
+        if (r < 0)
+                return r;
+        r = read_pid_file(m->state_dirfd, "init.pid", &pid, err);
+        if (r < 0)
+                return r;
+        return loopback_up(pid, err);
 }
 
 static int starter_main(struct monitor *m, void *arg, struct berr **err)
@@ -333,6 +380,7 @@ static int starter_main(struct monitor *m, void *arg, struct berr **err)
         r = db_open(o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -377,6 +425,7 @@ static int record_exit(struct monitor *m, void *argp, struct berr **err)
         r = db_open(m->o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, m->o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -403,6 +452,7 @@ static int record_error(struct monitor *m, void *argp, struct berr **err)
         r = db_open(m->o->db_path, &db, err);
         if (r < 0)
                 return r;
+        records_tune(db);
         r = records_get(db, m->o->id, &c, err);
         if (r <= 0)
                 return r;
@@ -748,6 +798,19 @@ static int spawn(struct monitor *m, char *msg, size_t msg_len)
         safe_close(errp[1]);
         safe_close(in[0]);
         if (r < 0) {
+                /* an external runtime explains itself on stderr, which is the container's */
+                if (errp[0] >= 0) {
+                        size_t used = strlen(msg);
+                        ssize_t n;
+
+                        (void) fcntl(errp[0], F_SETFL, O_NONBLOCK);
+                        if (used + 3 < msg_len && (n = read(errp[0], msg + used + 2, msg_len - used - 3)) > 0) {
+                                msg[used] = ':';
+                                msg[used + 1] = ' ';
+                                msg[used + 2 + n] = 0;
+                                msg[strcspn(msg, "\n")] = 0;
+                        }
+                }
                 safe_close(out[0]);
                 safe_close(errp[0]);
                 safe_close(in[1]);
@@ -860,15 +923,29 @@ static int setup(struct monitor *m, struct berr **err)
         return jsonlog_open(&m->log, m->o->log_path, m->o->log_max_size, m->o->log_max_file, err);
 }
 
-static void autoremove(struct monitor *m)
+/*
+ * --rm: the directory is renamed out of the way (one metadata operation) and the record deleted;
+ * the slow recursive removal of the renamed directory happens after the exit frame, so `run --rm`
+ * returns as soon as the container is gone from the store. Returns the renamed path (static) or NULL.
+ */
+static const char *autoremove(struct monitor *m)
 {
+        static char trash[PATH_MAX];
         _cleanup_(db_closep) struct db *db = NULL;
+        const char *slash = strrchr(m->o->bundle, '/');
         struct berr *e = NULL;
+        int n;
 
-        (void) rm_rf_at(AT_FDCWD, m->o->bundle, NULL); /* a leftover directory is swept by rm/prune */
-        if (db_open(m->o->db_path, &db, &e) == 0)
+        n = snprintf(trash, sizeof(trash), "%.*s/.removing-%s", slash ? (int) (slash - m->o->bundle) : 0,
+                     m->o->bundle, m->o->id);
+        if (n < 0 || (size_t) n >= sizeof(trash) || rename(m->o->bundle, trash) < 0)
+                snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
+        if (db_open(m->o->db_path, &db, &e) == 0) {
+                records_tune(db);
                 (void) records_delete(db, m->o->id, &e);
+        }
         berr_free(e);
+        return trash;
 }
 
 int monitor_main(const struct monitor_opts *o)
@@ -876,6 +953,7 @@ int monitor_main(const struct monitor_opts *o)
         /* static, not on the stack: the log writer's line buffers are only paid for once used */
         static struct monitor m;
         char msg[4096];
+        const char *trash = NULL;
         struct berr *e = NULL;
         bool first = true;
         int r;
@@ -944,7 +1022,8 @@ int monitor_main(const struct monitor_opts *o)
                 }
                 if (!ea.restarting) {
                         unmount_rootfs(o->rootfs);
-                        if (record_exit(&m, &ea, &e) < 0)
+                        /* with --rm the record goes away next: no point in writing it */
+                        if (!o->autoremove && record_exit(&m, &ea, &e) < 0)
                                 e = berr_free(e); /* the CLI's refresh marks it exited without us */
                         break;
                 }
@@ -953,7 +1032,7 @@ int monitor_main(const struct monitor_opts *o)
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove)
-                autoremove(&m);
+                trash = autoremove(&m);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container
          * again at once, and its new monitor must not lose the directory to our cleanup */
@@ -962,6 +1041,11 @@ int monitor_main(const struct monitor_opts *o)
         (void) unlinkat(m.state_dirfd, "monitor.lock", 0);
         (void) rmdir(o->state_dir);
         broadcast_all(&m, MONITOR_EXIT, &m.exit_code, sizeof(int32_t));
+        for (size_t i = 0; i < m.n_clients; i++)
+                safe_close(m.clients[i].fd); /* clients see EOF now, not when the removal below ends */
+        m.n_clients = 0;
+        if (trash)
+                (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
         berr_free(e);
         return 0;
 }

@@ -18,6 +18,8 @@
 struct berr;
 
 #define MONITOR_FRAME_MAX (32 * 1024)
+/* The control socket's fd number in the monitor. */
+#define MONITOR_CTL_FD 3
 
 enum monitor_frame {
         /* monitor -> client */

@@ -14,6 +14,9 @@ struct db;
 struct engine_container;
 
 int records_migrate(struct db *db, struct berr **err);
+/* Per-connection settings for the engine's short-lived connections: no checkpoint (and its fsyncs) on
+ * close; SQLite's automatic checkpoints keep the WAL bounded. */
+void records_tune(struct db *db);
 /* Inserts c (state, created, config...) and its image hold in one transaction. Name taken: EEXIST
  * with docker's conflict message. */
 int records_insert(struct db *db, const struct engine_container *c, struct berr **err);

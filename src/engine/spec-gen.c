@@ -85,7 +85,7 @@ static bool jbool(struct json_object *o, const char *key)
         return v && json_object_get_boolean(v);
 }
 
-/* Borrowed strings of a string array, in a new (owned, shallow) vector. */
+/* The strings of a string array, as an owned strv (NULL when absent). */
 static char **jstrv(struct json_object *o, const char *key)
 {
         struct json_object *a = jget(o, key);
@@ -369,7 +369,7 @@ static bool mounted_by_user(char *const *dests, const char *dest)
 
 static int add_binds(struct json_object *mounts, struct json_object *hc, char ***dests, struct berr **err)
 {
-        _cleanup_free_ char **binds = jstrv(hc, "Binds");
+        _cleanup_(strv_freep) char **binds = jstrv(hc, "Binds");
 
         for (char **b = binds; b && *b; b++) {
                 _cleanup_(strv_freep) char **parts = strv_split(*b, ":");
@@ -624,10 +624,10 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
                        char *const *caps, const char *hostname, struct json_object **ret, struct berr **err)
 {
         _cleanup_(json_object_putp) struct json_object *p = json_new_object();
-        _cleanup_free_ char **entry = jstrv(cfg, "Entrypoint"), **cmd = jstrv(cfg, "Cmd"),
+        _cleanup_(strv_freep) char **entry = jstrv(cfg, "Entrypoint"), **cmd = jstrv(cfg, "Cmd"),
                             **group_add = jstrv(hc, "GroupAdd");
         _cleanup_(strv_freep) char **args = NULL, **env = NULL;
-        _cleanup_free_ char **cenv = jstrv(cfg, "Env"), **secopts = jstrv(hc, "SecurityOpt");
+        _cleanup_(strv_freep) char **cenv = jstrv(cfg, "Env"), **secopts = jstrv(hc, "SecurityOpt");
         struct json_object *user, *capo, *gids;
         const char *cwd = jstr(cfg, "WorkingDir");
         struct spec_user u;
@@ -755,7 +755,7 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
                      struct json_object **ret, struct berr **err)
 {
         _cleanup_(json_object_putp) struct json_object *l = json_new_object();
-        _cleanup_free_ char **secopts = jstrv(hc, "SecurityOpt");
+        _cleanup_(strv_freep) char **secopts = jstrv(hc, "SecurityOpt");
         struct json_object *ns = json_new_array(), *res, *sysctl;
         const char *net = jstr(hc, "NetworkMode");
         const char *seccomp = NULL;
@@ -807,7 +807,7 @@ int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err)
         _cleanup_(json_object_putp) struct json_object *spec = json_new_object();
         struct json_object *cfg = jget(in->config, "Config"), *hc = jget(in->config, "HostConfig");
         struct json_object *proc = NULL, *root, *mounts, *l = NULL;
-        _cleanup_free_ char **cap_add = jstrv(hc, "CapAdd"), **cap_drop = jstrv(hc, "CapDrop");
+        _cleanup_(strv_freep) char **cap_add = jstrv(hc, "CapAdd"), **cap_drop = jstrv(hc, "CapDrop");
         _cleanup_(strv_freep) char **caps = NULL;
         const char *hostname = jstr(cfg, "Hostname");
         bool privileged = jbool(hc, "Privileged");
@@ -821,7 +821,8 @@ int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err)
         snprintf(short_id, sizeof(short_id), "%s", in->id);
         if (!hostname || !*hostname)
                 hostname = short_id;
-        json_add_string(spec, "ociVersion", "1.2.0");
+        /* the oldest version with every field we write: older runtimes (crun 1.8) refuse newer ones */
+        json_add_string(spec, "ociVersion", "1.0.2");
         r = gen_process(in, cfg, hc, caps, hostname, &proc, err);
         if (r < 0)
                 return r;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # run's flags, each seen from inside the container.
 
+bats_require_minimum_version 1.5.0
+
 load engine-helpers
 
 @test "-e, --env-file, -w, -u, -h, --entrypoint" {
@@ -126,6 +128,9 @@ EOP
 
 @test "--network none has only loopback, --network host shares the host's" {
         [ "$(berth run --rm --network none busybox sh -c 'ls /sys/class/net')" = "lo" ]
+        # docker's "none" has its loopback up
+        [ "$(berth run --rm --network none busybox cat /sys/class/net/lo/operstate)" != "down" ]
+        berth run --rm --network none busybox ping -c 1 -W 2 127.0.0.1
         [ "$(berth run --rm --network host busybox sh -c 'ls /sys/class/net | sort' | tr '\n' ' ')" = "$(ls /sys/class/net | sort | tr '\n' ' ')" ]
 }
 

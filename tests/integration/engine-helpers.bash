@@ -28,11 +28,16 @@ engine_setup() {
 
 engine_teardown() {
         [ -n "${TMP:-}" ] || return 0
-        local failed=0 left pids
+        local failed=0 left pids i
         # what the test left on purpose
         left=$("$BERTH_BIN" --root "$ROOT" ps -aq 2>/dev/null || true)
         [ -z "$left" ] || "$BERTH_BIN" --root "$ROOT" rm -f $left >/dev/null 2>&1 || true
-        pids=$(pgrep -f -- "$TMP/" || true)
+        # a monitor may still be finishing a --rm removal after its exit frame: give it a moment
+        for ((i = 0; i < 50; i++)); do
+                pids=$(pgrep -f -- "$TMP/" || true)
+                [ -z "$pids" ] && break
+                sleep 0.1
+        done
         if [ -n "$pids" ]; then
                 echo "processes left behind: $(ps -o pid,args -p $(echo $pids | tr ' ' ',') 2>/dev/null)" >&2
                 kill -9 $pids 2>/dev/null || true

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # stop, restart, kill, rm, wait, ps, logs, inspect, exec.
 
+bats_require_minimum_version 1.5.0
+
 load engine-helpers
 
 @test "stop sends the stop signal, then SIGKILL after -t" {
@@ -142,7 +144,7 @@ load engine-helpers
         [ "$(berth exec -e Z=9 -u nobody -w /tmp e1 sh -c 'echo $Z $(id -u) $(pwd)')" = "9 65534 /tmp" ]
         run berth exec e1 sh -c 'exit 5'
         [ "$status" -eq 5 ]
-        run berth exec e1 nosuchcommand
+        run -127 berth exec e1 nosuchcommand
         [ "$status" -eq 127 ]
         echo input | berth exec -i e1 sh -c 'cat > /tmp/in'
         [ "$(berth exec e1 cat /tmp/in)" = "input" ]

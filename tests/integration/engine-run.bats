@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # berth run: the demo command, exit codes, errors, stdio, names, --rm, -d.
 
+bats_require_minimum_version 1.5.0
+
 load engine-helpers
 
 @test "run --rm busybox echo hi" {
@@ -18,7 +20,7 @@ load engine-helpers
 }
 
 @test "run: 127 for a command not found, 126 for one that cannot be invoked" {
-        run berth run --rm busybox nosuchcommand
+        run -127 berth run --rm busybox nosuchcommand
         [ "$status" -eq 127 ]
         [[ "$output" == *"nosuchcommand"*"not found"* ]]
         run berth run --rm busybox /etc/passwd
