@@ -75,6 +75,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv);
 int cmd_container(struct cli *cli, int argc, char **argv);
 /* engine2: volumes, files, control (cmd-volume.c, cmd-cp.c, cmd-diff.c, cmd-control.c, cmd-stats.c). */
 int cmd_volume(struct cli *cli, int argc, char **argv);
+int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_cp(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);

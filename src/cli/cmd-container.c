@@ -24,6 +24,7 @@ int cmd_container(struct cli *cli, int argc, char **argv)
                 { "start", cmd_start, "Start one or more stopped containers" },
                 { "stop", cmd_stop, "Stop one or more running containers" },
                 { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes" },
+                { "attach", cmd_attach, "Attach local standard input, output, and error streams to a running container" },
                 { "commit", cmd_commit, "Create a new image from a container's changes" },
                 { "cp", cmd_cp, "Copy files/folders between a container and the local filesystem" },
                 { "diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem" },

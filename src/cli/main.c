@@ -25,6 +25,7 @@ static const char *arg_runroot = NULL; /* default: STORE_DEFAULT_RUNROOT, or <ro
 static bool arg_root_given = false;
 
 static const struct cli_command commands[] = {
+        {"attach", cmd_attach, "Attach local standard input, output, and error streams to a running container"},
         {"busybox-image", cmd_busybox_image, "Create the busybox image from the host's busybox-static"},
         {"commit", cmd_commit, "Create a new image from a container's changes"},
         {"container", cmd_container, "Manage containers"},

@@ -130,3 +130,34 @@ mem_cgroup() {
         run berth ps -a --format '{{.Names}}'
         [ "$output" = "up" ]
 }
+
+@test "attach relays stdio and returns the exit code" {
+        berth run -d -i --name a busybox cat >/dev/null
+        run sh -c "printf 'hello\n' | '$BERTH_BIN' --root '$ROOT' attach a"
+        [ "$status" -eq 0 ]
+        [ "$output" = "hello" ]
+        wait_status a 10 exited
+        berth run -d --name c busybox sh -c 'sleep 1; echo late; exit 3' >/dev/null
+        run berth attach c
+        [ "$status" -eq 3 ]
+        [ "$output" = "late" ]
+        run berth attach c
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"cannot attach to a stopped container"* ]]
+}
+
+@test "attach detaches on ctrl-p ctrl-q and on --detach-keys, leaving the container running" {
+        berth run -d -i --name b busybox sh -c 'while read l; do echo got:$l; done' >/dev/null
+        run sh -c "(printf 'one\n'; sleep 1; printf '\020\021'; sleep 3) | '$BERTH_BIN' --root '$ROOT' attach b"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"got:one"* ]]
+        [[ "$output" == *"read escape sequence"* ]]
+        [ "$(berth inspect -f '{{.State.Status}}' b)" = "running" ]
+        # a lone ctrl-p is passed on; a custom sequence detaches
+        run sh -c "(printf 'a\020b\n'; sleep 1; printf 'xy'; sleep 3) | '$BERTH_BIN' --root '$ROOT' attach --detach-keys x,y b"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"got:a"$'\020'"b"* ]]
+        [ "$(berth inspect -f '{{.State.Status}}' b)" = "running" ]
+        run berth attach --detach-keys ctrl-bogus b
+        [ "$status" -eq 125 ]
+}

@@ -120,3 +120,26 @@ load engine-helpers
         run berth volume ls -q
         [ -z "$output" ]
 }
+
+@test "the image's Volumes get anonymous volumes populated from the image" {
+        berth run --name base busybox sh -c 'mkdir /data && echo seed > /data/seed && chown 1:2 /data/seed'
+        berth commit -c 'VOLUME /data' base withvol >/dev/null
+        berth rm base >/dev/null
+        berth run --name u1 withvol sh -c 'cat /data/seed; echo more > /data/more'
+        run berth volume ls -q
+        [ "${#lines[@]}" -eq 1 ]
+        vol=${lines[0]}
+        [ "$(cat "$ROOT/volumes/$vol/_data/seed")" = "seed" ]
+        [ "$(stat -c %u:%g "$ROOT/volumes/$vol/_data/seed")" = "1:2" ]
+        [ -f "$ROOT/volumes/$vol/_data/more" ]
+        # -v on the same path replaces the anonymous volume
+        berth run --rm -v named:/data withvol cat /data/seed
+        run berth volume ls -q
+        [ "${#lines[@]}" -eq 2 ]
+        berth rm u1 >/dev/null
+        [ -d "$ROOT/volumes/$vol" ]
+        berth create --name u2 withvol true >/dev/null
+        berth rm -v u2 >/dev/null
+        run berth volume ls -q
+        [ "${#lines[@]}" -eq 2 ]
+}
