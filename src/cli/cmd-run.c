@@ -102,6 +102,12 @@ static const struct option run_options[] = {
         { "tmpfs", required_argument, NULL, OPT_TMPFS },
         { "volume", required_argument, NULL, 'v' },
         { "mount", required_argument, NULL, OPT_MOUNT },
+        { "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
+        { "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
+        { "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
+        { "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
+        { "health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD },
+        { "no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK },
         { "runtime", required_argument, NULL, OPT_RUNTIME },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
@@ -151,6 +157,12 @@ static void run_usage(const char *cmd)
                "      --tmpfs list            Mount a tmpfs directory\n"
                "  -v, --volume list           Bind mount a volume (HOST:CONTAINER[:ro])\n"
                "      --mount mount           Attach a filesystem mount to the container\n"
+               "      --health-cmd string     Command to run to check health\n"
+               "      --health-interval duration  Time between running the check (ms|s|m|h) (default 0s)\n"
+               "      --health-retries int    Consecutive failures needed to report unhealthy\n"
+               "      --health-timeout duration   Maximum time to allow one check to run (ms|s|m|h) (default 0s)\n"
+               "      --health-start-period duration  Start period for the container to initialize\n"
+               "      --no-healthcheck        Disable any container-specified HEALTHCHECK\n"
                "      --runtime string        Path of an OCI runtime (crun, runc) to use instead of the built-in one\n",
                cmd, streq(cmd, "create") ? "Create a new container" : "Create and run a new container from an image");
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/health.h"
 #include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -102,6 +103,7 @@ struct json_object *engine_inspect_json(struct engine *e, const struct engine_co
         json_add_string(d, "Path", path ? path : "");
         json_add(d, "Args", args);
         json_add(d, "State", state_json(c));
+        health_inspect_add(e->db, c->id, jget(d, "State"));
         json_add_string(d, "Image", c->image_id);
         json_add_string(d, "ResolvConfPath", resolv);
         json_add_string(d, "HostnamePath", hostname);

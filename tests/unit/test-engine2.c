@@ -8,6 +8,7 @@
 
 #include "engine/control.h"
 #include "engine/fsops.h"
+#include "engine/health.h"
 #include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -141,4 +142,47 @@ TEST(cpu_percent)
         ASSERT_TRUE(engine_stats_cpu_percent(5, 5, 0, 100) == 0.0);
         ASSERT_TRUE(engine_stats_cpu_percent(6, 5, 0, 100) == 0.0);
         ASSERT_TRUE(engine_stats_cpu_percent(1, 5, 100, 100) == 0.0);
+}
+
+TEST(health_transitions)
+{
+        struct health_state s = { .status = HEALTH_STARTING };
+
+        health_apply_result(&s, false, true, 2); /* in the start period: not counted */
+        ASSERT_EQ(s.status, HEALTH_STARTING);
+        ASSERT_EQ(s.failing_streak, 0);
+        health_apply_result(&s, false, false, 2);
+        ASSERT_EQ(s.status, HEALTH_STARTING);
+        ASSERT_EQ(s.failing_streak, 1);
+        health_apply_result(&s, false, false, 2);
+        ASSERT_EQ(s.status, HEALTH_UNHEALTHY);
+        ASSERT_EQ(s.failing_streak, 2);
+        health_apply_result(&s, true, false, 2);
+        ASSERT_EQ(s.status, HEALTH_HEALTHY);
+        ASSERT_EQ(s.failing_streak, 0);
+        health_apply_result(&s, false, true, 2); /* counted once healthy */
+        ASSERT_EQ(s.failing_streak, 1);
+        ASSERT_STREQ(health_status_to_string(HEALTH_UNHEALTHY), "unhealthy");
+}
+
+TEST(health_durations)
+{
+        int64_t ns;
+
+        ASSERT_OK(health_parse_duration("30s", &ns));
+        ASSERT_EQ(ns, 30000000000LL);
+        ASSERT_OK(health_parse_duration("1m30s", &ns));
+        ASSERT_EQ(ns, 90000000000LL);
+        ASSERT_OK(health_parse_duration("500ms", &ns));
+        ASSERT_EQ(ns, 500000000LL);
+        ASSERT_OK(health_parse_duration("1.5h", &ns));
+        ASSERT_EQ(ns, 5400000000000LL);
+        ASSERT_OK(health_parse_duration("0", &ns));
+        ASSERT_EQ(ns, 0);
+        ASSERT_FAIL(health_parse_duration("10", &ns));
+        ASSERT_FAIL(health_parse_duration("-1s", &ns));
+        ASSERT_FAIL(health_parse_duration("s", &ns));
+        ASSERT_FAIL(health_parse_duration("", &ns));
+        ASSERT_FAIL(health_parse_duration("1x", &ns));
+        ASSERT_FAIL(health_parse_duration("99999999999h", &ns));
 }
