@@ -161,3 +161,10 @@ mem_cgroup() {
         run berth attach --detach-keys ctrl-bogus b
         [ "$status" -eq 125 ]
 }
+
+@test "stats without --no-stream keeps printing tables until interrupted" {
+        berth run -d --name c busybox sleep 100 >/dev/null
+        run timeout -s INT 3 "$BERTH_BIN" --root "$ROOT" stats c
+        [ "$(grep -c '^CONTAINER ID' <<<"$output")" -ge 2 ]
+        [[ "$output" == *" c "* ]]
+}

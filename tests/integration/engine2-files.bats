@@ -123,6 +123,15 @@ load engine-helpers
         berth export c > "$TMP/c2.tar"
         [ "$(tar -xOf "$TMP/c2.tar" marker)" = "exported" ]
         ! grep -q "$TMP" /proc/mounts
+        # a running container: its merged root, without the volumes and mounts it sees
+        berth run -d --name r -v vol:/vol busybox sh -c 'echo live > /live; echo v > /vol/v; sleep 100' >/dev/null
+        for ((i = 0; i < 50; i++)); do berth exec r test -f /live && break; sleep 0.1; done
+        berth export r > "$TMP/r.tar"
+        [ "$(tar -xOf "$TMP/r.tar" live)" = "live" ]
+        ! tar -tf "$TMP/r.tar" | grep -q '^vol/v$'
+        ! tar -tf "$TMP/r.tar" | grep -q '^proc/.'
+        run berth export nosuch -o "$TMP/n.tar"
+        [ "$status" -ne 0 ]
 }
 
 @test "commit makes an image that run sees, with --change, -m, -a and history" {
