@@ -40,13 +40,13 @@ int cli_parse_detach_keys(const char *s, unsigned char *ret, size_t max)
                 if (n >= max)
                         return -EINVAL;
                 if (c && strlen(c) == 1 && ((c[0] >= 'a' && c[0] <= 'z') || strchr("@[\\]^_", c[0])))
-                        ret[n++] = (unsigned char) (c[0] >= 'a' && c[0] <= 'z' ? c[0] - 'a' + 1 : c[0] - '@');
+                        ret[n++] = (unsigned char)(c[0] >= 'a' && c[0] <= 'z' ? c[0] - 'a' + 1 : c[0] - '@');
                 else if (!c && strlen(*k) == 1)
-                        ret[n++] = (unsigned char) (*k)[0];
+                        ret[n++] = (unsigned char)(*k)[0];
                 else
                         return -EINVAL;
         }
-        return n > 0 ? (int) n : -EINVAL;
+        return n > 0 ? (int)n : -EINVAL;
 }
 
 static void send_size(int fd)
@@ -58,7 +58,7 @@ static void send_size(int fd)
                 return;
         v[0] = ws.ws_row;
         v[1] = ws.ws_col;
-        (void) monitor_send(fd, MONITOR_RESIZE, v, sizeof(v));
+        (void)monitor_send(fd, MONITOR_RESIZE, v, sizeof(v));
 }
 
 struct detach {
@@ -90,7 +90,7 @@ static int forward_stdin(int fd, struct detach *d, const unsigned char *in, size
                 out[o++] = in[i];
         }
         if (o > 0)
-                (void) monitor_send(fd, MONITOR_STDIN, out, o);
+                (void)monitor_send(fd, MONITOR_STDIN, out, o);
         return 0;
 }
 
@@ -121,9 +121,9 @@ static int attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct
                 send_size(fd);
         for (;;) {
                 struct pollfd p[3] = {
-                        { .fd = fd, .events = POLLIN },
-                        { .fd = sigfd, .events = POLLIN },
-                        { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+                        {.fd = fd, .events = POLLIN},
+                        {.fd = sigfd, .events = POLLIN},
+                        {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
                 };
 
                 if (poll(p, 3, -1) < 0) {
@@ -133,23 +133,23 @@ static int attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct
                 }
                 if (p[1].revents) {
                         struct signalfd_siginfo si;
-                        while (read(sigfd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+                        while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
                                 if (si.ssi_signo == SIGWINCH)
                                         send_size(fd);
                                 else
-                                        (void) monitor_send_int(fd, MONITOR_SIGNAL, (int32_t) si.ssi_signo);
+                                        (void)monitor_send_int(fd, MONITOR_SIGNAL, (int32_t)si.ssi_signo);
                         }
                 }
                 if (p[2].revents) {
                         ssize_t n = read(STDIN_FILENO, buf, sizeof(buf) - 1);
                         if (n > 0) {
-                                if (forward_stdin(fd, d, (unsigned char *) buf, (size_t) n) == 1) {
+                                if (forward_stdin(fd, d, (unsigned char *)buf, (size_t)n) == 1) {
                                         code = -2;
                                         break;
                                 }
                         } else if (n == 0 || errno != EINTR) {
                                 stdin_open = false;
-                                (void) monitor_send(fd, MONITOR_STDIN_CLOSE, NULL, 0);
+                                (void)monitor_send(fd, MONITOR_STDIN_CLOSE, NULL, 0);
                         }
                 }
                 if (p[0].revents) {
@@ -161,9 +161,9 @@ static int attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct
                         if (n <= 0)
                                 break;
                         if (buf[0] == MONITOR_STDOUT)
-                                (void) write_all(STDOUT_FILENO, buf + 1, (size_t) n - 1);
+                                (void)write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1);
                         else if (buf[0] == MONITOR_STDERR)
-                                (void) write_all(STDERR_FILENO, buf + 1, (size_t) n - 1);
+                                (void)write_all(STDERR_FILENO, buf + 1, (size_t)n - 1);
                         else if (buf[0] == MONITOR_EXIT && n >= 5) {
                                 memcpy(&v, buf + 1, 4);
                                 code = v;
@@ -172,7 +172,7 @@ static int attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct
                 }
         }
         if (is_raw)
-                (void) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+                (void)tcsetattr(STDIN_FILENO, TCSANOW, &saved);
         if (sigfd >= 0)
                 close(sigfd);
         sigprocmask(SIG_SETMASK, &old, NULL);
@@ -183,17 +183,17 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 {
         enum { A_NO_STDIN = 1000, A_SIG_PROXY, A_DETACH_KEYS };
         static const struct option opts[] = {
-                { "no-stdin", no_argument, NULL, A_NO_STDIN },
-                { "sig-proxy", optional_argument, NULL, A_SIG_PROXY },
-                { "detach-keys", required_argument, NULL, A_DETACH_KEYS },
-                { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"no-stdin", no_argument, NULL, A_NO_STDIN},
+                {"sig-proxy", optional_argument, NULL, A_SIG_PROXY},
+                {"detach-keys", required_argument, NULL, A_DETACH_KEYS},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_close_ int fd = -1;
-        unsigned char keys[DETACH_KEYS_MAX] = { 0x10, 0x11 };
-        struct detach d = { .keys = keys, .n = 2 };
+        unsigned char keys[DETACH_KEYS_MAX] = {0x10, 0x11};
+        struct detach d = {.keys = keys, .n = 2};
         struct json_object *cfg = NULL, *v = NULL;
         bool no_stdin = false, sig_proxy = true, tty = false, open_stdin = false;
         struct engine *e;
@@ -212,7 +212,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
                         r = cli_parse_detach_keys(optarg, keys, sizeof(keys));
                         if (r < 0)
                                 return cli_usage_error("attach", "invalid detach keys (%s) provided", optarg);
-                        d.n = (size_t) r;
+                        d.n = (size_t)r;
                         break;
                 case 'h':
                         puts("Usage:  berth attach [OPTIONS] CONTAINER\n\nAttach local standard input, output, and "
@@ -252,8 +252,8 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
         if (fd < 0)
                 return cli_error(err);
         frame[0] = MONITOR_ATTACH;
-        frame[1] = (char) (MONITOR_ATTACH_STDOUT | MONITOR_ATTACH_STDERR |
-                           (open_stdin && !no_stdin ? MONITOR_ATTACH_STDIN : 0));
+        frame[1] = (char)(MONITOR_ATTACH_STDOUT | MONITOR_ATTACH_STDERR |
+                          (open_stdin && !no_stdin ? MONITOR_ATTACH_STDIN : 0));
         if (send(fd, frame, sizeof(frame), MSG_NOSIGNAL) < 0) {
                 fprintf(stderr, "Error response from daemon: container %s is not running\n", argv[optind]);
                 return EXIT_FAILED;

@@ -151,14 +151,18 @@ int cmd_update(struct cli *cli, int argc, char **argv)
 {
         enum { U_SWAP = 1000, U_CPUS, U_CPUSET, U_PIDS, U_RESTART };
         static const struct option opts[] = {
-                { "memory", required_argument, NULL, 'm' },      { "memory-swap", required_argument, NULL, U_SWAP },
-                { "cpus", required_argument, NULL, U_CPUS },     { "cpu-shares", required_argument, NULL, 'c' },
-                { "cpuset-cpus", required_argument, NULL, U_CPUSET }, { "pids-limit", required_argument, NULL, U_PIDS },
-                { "restart", required_argument, NULL, U_RESTART }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"memory", required_argument, NULL, 'm'},
+                {"memory-swap", required_argument, NULL, U_SWAP},
+                {"cpus", required_argument, NULL, U_CPUS},
+                {"cpu-shares", required_argument, NULL, 'c'},
+                {"cpuset-cpus", required_argument, NULL, U_CPUSET},
+                {"pids-limit", required_argument, NULL, U_PIDS},
+                {"restart", required_argument, NULL, U_RESTART},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
-        struct engine_update u = { 0 };
+        struct engine_update u = {0};
         struct engine *e;
         uint64_t v;
         int c, status = 0;
@@ -167,16 +171,18 @@ int cmd_update(struct cli *cli, int argc, char **argv)
                 switch (c) {
                 case 'm':
                         if (parse_size(optarg, &v) < 0 || v == 0)
-                                return cli_usage_error("update", "invalid argument \"%s\" for \"-m, --memory\"", optarg);
-                        u.memory = (int64_t) v;
+                                return cli_usage_error("update", "invalid argument \"%s\" for \"-m, --memory\"",
+                                                       optarg);
+                        u.memory = (int64_t)v;
                         break;
                 case U_SWAP:
                         if (streq(optarg, "-1"))
                                 u.memory_swap = -1;
                         else if (parse_size(optarg, &v) < 0 || v == 0)
-                                return cli_usage_error("update", "invalid argument \"%s\" for \"--memory-swap\"", optarg);
+                                return cli_usage_error("update", "invalid argument \"%s\" for \"--memory-swap\"",
+                                                       optarg);
                         else
-                                u.memory_swap = (int64_t) v;
+                                u.memory_swap = (int64_t)v;
                         break;
                 case U_CPUS:
                         if (runopts_parse_cpus(optarg, &u.nano_cpus, &err) < 0)
@@ -184,14 +190,16 @@ int cmd_update(struct cli *cli, int argc, char **argv)
                         break;
                 case 'c':
                         if (parse_uint64(optarg, 10, &u.cpu_shares) < 0)
-                                return cli_usage_error("update", "invalid argument \"%s\" for \"--cpu-shares\"", optarg);
+                                return cli_usage_error("update", "invalid argument \"%s\" for \"--cpu-shares\"",
+                                                       optarg);
                         break;
                 case U_CPUSET:
                         u.cpuset_cpus = optarg;
                         break;
                 case U_PIDS:
                         if (parse_int64(optarg, 10, &u.pids_limit) < 0)
-                                return cli_usage_error("update", "invalid argument \"%s\" for \"--pids-limit\"", optarg);
+                                return cli_usage_error("update", "invalid argument \"%s\" for \"--pids-limit\"",
+                                                       optarg);
                         if (u.pids_limit <= 0)
                                 u.pids_limit = -1;
                         break;
@@ -205,7 +213,8 @@ int cmd_update(struct cli *cli, int argc, char **argv)
                              "      --cpus decimal       Number of CPUs\n"
                              "      --cpuset-cpus string CPUs in which to allow execution (0-3, 0,1)\n"
                              "  -m, --memory bytes       Memory limit\n"
-                             "      --memory-swap bytes  Swap limit equal to memory plus swap: -1 to enable unlimited swap\n"
+                             "      --memory-swap bytes  Swap limit equal to memory plus swap: -1 to enable unlimited "
+                             "swap\n"
                              "      --pids-limit int     Tune container pids limit (set -1 for unlimited)\n"
                              "      --restart string     Restart policy to apply when a container exits");
                         return 0;
@@ -267,24 +276,26 @@ static int parse_until(const char *s, long long *ret)
                 if (parse_int64(num, 10, &v) < 0)
                         return -EINVAL;
         }
-        *ret = (long long) time(NULL) - v * mult;
+        *ret = (long long)time(NULL) - v * mult;
         return 0;
 }
 
 static long long created_secs(const char *rfc3339)
 {
-        struct tm tm = { 0 };
+        struct tm tm = {0};
 
         if (!rfc3339 || !strptime(rfc3339, "%Y-%m-%dT%H:%M:%S", &tm))
                 return 0;
-        return (long long) timegm(&tm);
+        return (long long)timegm(&tm);
 }
 
 int cmd_container_prune(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "force", no_argument, NULL, 'f' }, { "filter", required_argument, NULL, 'F' },
-                { "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
+                {"force", no_argument, NULL, 'f'},
+                {"filter", required_argument, NULL, 'F'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(berr_freep) struct berr *err = NULL;
         struct engine_container **v = NULL;
@@ -407,7 +418,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
                 if (pid_col < 0) {
                         for (size_t i = 0; f && f[i]; i++)
                                 if (streq(f[i], "PID"))
-                                        pid_col = (int) i;
+                                        pid_col = (int)i;
                         if (pid_col < 0) {
                                 fputs("Error: Couldn't find PID field in ps output\n", stderr);
                                 return EXIT_FAILED;
@@ -415,7 +426,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
                         puts(line);
                         continue;
                 }
-                if ((size_t) pid_col >= strv_length(f))
+                if ((size_t)pid_col >= strv_length(f))
                         continue;
                 for (size_t i = 0; i < n; i++) {
                         int v;

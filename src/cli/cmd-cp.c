@@ -20,20 +20,22 @@ static char *split_container(const char *arg, const char **ret_path)
         if (!colon || arg[0] == '/' || arg[0] == '.' || colon == arg)
                 return NULL;
         *ret_path = colon + 1;
-        return xstrndup(arg, (size_t) (colon - arg));
+        return xstrndup(arg, (size_t)(colon - arg));
 }
 
 int cmd_cp(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "archive", no_argument, NULL, 'a' }, { "follow-link", no_argument, NULL, 'L' },
-                { "quiet", no_argument, NULL, 'q' },   { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"archive", no_argument, NULL, 'a'},
+                {"follow-link", no_argument, NULL, 'L'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_free_ char *from = NULL, *to = NULL;
-        struct engine_cp_opts o = { 0 };
+        struct engine_cp_opts o = {0};
         const char *fpath = NULL, *tpath = NULL;
         struct engine *e;
         int c, r;

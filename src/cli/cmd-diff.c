@@ -56,7 +56,9 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+                {"output", required_argument, NULL, 'o'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
@@ -99,7 +101,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         }
         if (engine_export(e, ctr, fd >= 0 ? fd : STDOUT_FILENO, &err) < 0) {
                 if (output)
-                        (void) unlink(output);
+                        (void)unlink(output);
                 return cli_error(err);
         }
         return 0;
@@ -108,15 +110,15 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 int cmd_commit(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "author", required_argument, NULL, 'a' }, { "change", required_argument, NULL, 'c' },
-                { "message", required_argument, NULL, 'm' }, { "pause", optional_argument, NULL, 'p' },
-                { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+                {"author", required_argument, NULL, 'a'},  {"change", required_argument, NULL, 'c'},
+                {"message", required_argument, NULL, 'm'}, {"pause", optional_argument, NULL, 'p'},
+                {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
         };
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_(strv_freep) char **changes = NULL;
         _cleanup_free_ char *id = NULL, *tag = NULL;
-        struct engine_commit_opts o = { .pause = true };
+        struct engine_commit_opts o = {.pause = true};
         struct engine *e;
         int c, r;
 
@@ -152,7 +154,8 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
                 if (image_ref_parse(argv[optind + 1], &ref, &err) < 0)
                         return cli_error(err);
                 if (ref->digest)
-                        return fprintf(stderr, "Error: refusing to create a tag with a digest reference\n"), EXIT_FAILED;
+                        return fprintf(stderr, "Error: refusing to create a tag with a digest reference\n"),
+                               EXIT_FAILED;
                 tag = image_ref_name_tag(ref);
                 o.tag = tag;
         }

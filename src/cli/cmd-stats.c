@@ -26,10 +26,10 @@
 #define STATS_INTERVAL_US 500000
 
 static const struct fmt_field fields[] = {
-        { "ID", "CONTAINER ID" },    { "Container", "CONTAINER" }, { "Name", "NAME" },
-        { "CPUPerc", "CPU %" },      { "MemUsage", "MEM USAGE / LIMIT" }, { "MemPerc", "MEM %" },
-        { "NetIO", "NET I/O" },      { "BlockIO", "BLOCK I/O" },   { "PIDs", "PIDS" },
-        { NULL, NULL },
+        {"ID", "CONTAINER ID"}, {"Container", "CONTAINER"},        {"Name", "NAME"},
+        {"CPUPerc", "CPU %"},   {"MemUsage", "MEM USAGE / LIMIT"}, {"MemPerc", "MEM %"},
+        {"NetIO", "NET I/O"},   {"BlockIO", "BLOCK I/O"},          {"PIDs", "PIDS"},
+        {NULL, NULL},
 };
 #define DEFAULT_TABLE                                                                                                  \
         "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}"
@@ -39,13 +39,13 @@ static uint64_t now_ns(void)
         struct timespec ts;
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000000ULL + (uint64_t) ts.tv_nsec;
+        return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* docker's units.BytesSize: binary units "1.5MiB". */
 static const char *bytes_size(double v, char *buf, size_t len)
 {
-        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         size_t i = 0;
 
         while (v >= 1024 && i + 1 < ELEMENTSOF(units)) {
@@ -68,16 +68,16 @@ static void fill_row(struct row *r, const struct engine_stats *s, double cpu)
         uint64_t limit = s->mem_limit;
 
         if (limit == 0 || limit >= (UINT64_MAX >> 1))
-                limit = (uint64_t) sysconf(_SC_PHYS_PAGES) * (uint64_t) sysconf(_SC_PAGESIZE);
+                limit = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
         snprintf(r->cpu, sizeof(r->cpu), "%.2f%%", cpu);
-        snprintf(r->mem, sizeof(r->mem), "%s / %s", bytes_size((double) s->mem_usage, a, sizeof(a)),
-                 bytes_size((double) limit, b, sizeof(b)));
-        snprintf(r->memp, sizeof(r->memp), "%.2f%%", limit ? (double) s->mem_usage * 100.0 / (double) limit : 0.0);
-        snprintf(r->net, sizeof(r->net), "%s / %s", format_size((double) s->net_rx, a, sizeof(a)),
-                 format_size((double) s->net_tx, b, sizeof(b)));
-        snprintf(r->blk, sizeof(r->blk), "%s / %s", format_size((double) s->blk_read, a, sizeof(a)),
-                 format_size((double) s->blk_write, b, sizeof(b)));
-        snprintf(r->pids, sizeof(r->pids), "%llu", (unsigned long long) s->pids);
+        snprintf(r->mem, sizeof(r->mem), "%s / %s", bytes_size((double)s->mem_usage, a, sizeof(a)),
+                 bytes_size((double)limit, b, sizeof(b)));
+        snprintf(r->memp, sizeof(r->memp), "%.2f%%", limit ? (double)s->mem_usage * 100.0 / (double)limit : 0.0);
+        snprintf(r->net, sizeof(r->net), "%s / %s", format_size((double)s->net_rx, a, sizeof(a)),
+                 format_size((double)s->net_tx, b, sizeof(b)));
+        snprintf(r->blk, sizeof(r->blk), "%s / %s", format_size((double)s->blk_read, a, sizeof(a)),
+                 format_size((double)s->blk_write, b, sizeof(b)));
+        snprintf(r->pids, sizeof(r->pids), "%llu", (unsigned long long)s->pids);
 }
 
 static int collect(struct engine *e, struct engine_container **v, size_t n, struct formatter *fm)
@@ -92,15 +92,15 @@ static int collect(struct engine *e, struct engine_container **v, size_t n, stru
         usleep(STATS_INTERVAL_US);
         t1 = now_ns();
         for (size_t i = 0; i < n; i++) {
-                struct row r = { .name = v[i]->name, .full_id = v[i]->id };
-                struct engine_stats z = { 0 };
+                struct row r = {.name = v[i]->name, .full_id = v[i]->id};
+                struct engine_stats z = {0};
 
                 if (ok[i] && engine_stats_sample(e, v[i], &s1[i], NULL) == 0)
                         fill_row(&r, &s1[i], engine_stats_cpu_percent(s0[i].cpu_ns, s1[i].cpu_ns, t0, t1));
                 else
                         fill_row(&r, &z, 0.0);
                 format_short_id(v[i]->id, r.id);
-                const char *vals[] = { r.id, r.name, r.name, r.cpu, r.mem, r.memp, r.net, r.blk, r.pids };
+                const char *vals[] = {r.id, r.name, r.name, r.cpu, r.mem, r.memp, r.net, r.blk, r.pids};
                 formatter_add(fm, vals, NULL);
         }
         free(s0);
@@ -112,9 +112,9 @@ static int collect(struct engine *e, struct engine_container **v, size_t n, stru
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "no-stream", no_argument, NULL, 's' }, { "all", no_argument, NULL, 'a' },
-                { "format", required_argument, NULL, 'F' }, { "no-trunc", no_argument, NULL, 'T' },
-                { "help", no_argument, NULL, 'h' },      { NULL, 0, NULL, 0 },
+                {"no-stream", no_argument, NULL, 's'},    {"all", no_argument, NULL, 'a'},
+                {"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
+                {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
         };
         bool no_stream = false, all = false, tty = isatty(STDOUT_FILENO);
         const char *format = NULL;
@@ -161,8 +161,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
                                 struct engine_container *ctr = NULL;
                                 int r = engine_container_find(e, argv[i], &ctr, NULL);
                                 if (r <= 0) {
-                                        fprintf(stderr, "Error response from daemon: No such container: %s\n",
-                                                argv[i]);
+                                        fprintf(stderr, "Error response from daemon: No such container: %s\n", argv[i]);
                                         engine_containers_free(v, n);
                                         return EXIT_FAILED;
                                 }

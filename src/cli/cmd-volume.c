@@ -20,7 +20,7 @@ static struct json_object *labels_from(char **kv)
 
         for (char **p = kv; p && *p; p++) {
                 char *eq = strchr(*p, '=');
-                _cleanup_free_ char *k = eq ? xstrndup(*p, (size_t) (eq - *p)) : xstrdup(*p);
+                _cleanup_free_ char *k = eq ? xstrndup(*p, (size_t)(eq - *p)) : xstrdup(*p);
                 json_add_string(l, k, eq ? eq + 1 : "");
         }
         return l;
@@ -29,9 +29,9 @@ static struct json_object *labels_from(char **kv)
 static int volume_create(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "label", required_argument, NULL, 'l' }, { "driver", required_argument, NULL, 'd' },
-                { "opt", required_argument, NULL, 'o' },   { "name", required_argument, NULL, 'n' },
-                { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+                {"label", required_argument, NULL, 'l'}, {"driver", required_argument, NULL, 'd'},
+                {"opt", required_argument, NULL, 'o'},   {"name", required_argument, NULL, 'n'},
+                {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
         };
         _cleanup_(strv_freep) char **labels = NULL;
         _cleanup_(engine_volume_freep) struct engine_volume *v = NULL;
@@ -86,7 +86,7 @@ static bool match(struct engine *e, const struct vfilter *f, const struct engine
 {
         for (char **l = f->labels; l && *l; l++) {
                 char *eq = strchr(*l, '=');
-                _cleanup_free_ char *k = eq ? xstrndup(*l, (size_t) (eq - *l)) : xstrdup(*l);
+                _cleanup_free_ char *k = eq ? xstrndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
                 struct json_object *val = NULL;
                 if (!json_object_object_get_ex(v->labels, k, &val))
                         return false;
@@ -129,16 +129,18 @@ static int add_filter(struct vfilter *f, const char *cmd, const char *s)
 static int volume_ls(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "quiet", no_argument, NULL, 'q' },          { "format", required_argument, NULL, 'F' },
-                { "filter", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"quiet", no_argument, NULL, 'q'},
+                {"format", required_argument, NULL, 'F'},
+                {"filter", required_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
         static const struct fmt_field fields[] = {
-                { "Driver", "DRIVER" }, { "Name", "VOLUME NAME" }, { "Mountpoint", "MOUNTPOINT" },
-                { "Scope", "SCOPE" },   { "Labels", "LABELS" },     { "CreatedAt", "CREATED" },
-                { NULL, NULL },
+                {"Driver", "DRIVER"}, {"Name", "VOLUME NAME"}, {"Mountpoint", "MOUNTPOINT"},
+                {"Scope", "SCOPE"},   {"Labels", "LABELS"},    {"CreatedAt", "CREATED"},
+                {NULL, NULL},
         };
-        struct vfilter f = { .dangling = -1 };
+        struct vfilter f = {.dangling = -1};
         _cleanup_(formatter_freep) struct formatter *fm = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         struct engine_volume **v = NULL;
@@ -197,7 +199,7 @@ static int volume_ls(struct cli *cli, int argc, char **argv)
                 }
                 labels = kv ? strv_join(kv, ",") : xstrdup("");
                 strv_free(kv);
-                const char *vals[] = { "local", v[i]->name, mp, "local", labels, v[i]->created };
+                const char *vals[] = {"local", v[i]->name, mp, "local", labels, v[i]->created};
                 doc = json_new_object();
                 for (size_t j = 0; fields[j].name; j++)
                         json_add_string(doc, fields[j].name, vals[j]);
@@ -248,9 +250,13 @@ static int volume_inspect(struct cli *cli, int argc, char **argv)
         }
         if (format) {
                 static const struct fmt_field fields[] = {
-                        { "Name", "NAME" }, { "Driver", "DRIVER" }, { "Mountpoint", "MOUNTPOINT" },
-                        { "CreatedAt", "CREATED" }, { "Scope", "SCOPE" }, { "Labels", "LABELS" },
-                        { NULL, NULL },
+                        {"Name", "NAME"},
+                        {"Driver", "DRIVER"},
+                        {"Mountpoint", "MOUNTPOINT"},
+                        {"CreatedAt", "CREATED"},
+                        {"Scope", "SCOPE"},
+                        {"Labels", "LABELS"},
+                        {NULL, NULL},
                 };
                 _cleanup_(formatter_freep) struct formatter *fm = NULL;
                 _cleanup_(berr_freep) struct berr *err = NULL;
@@ -262,7 +268,7 @@ static int volume_inspect(struct cli *cli, int argc, char **argv)
                         const char *vals[6];
                         for (size_t k = 0; k < 6; k++)
                                 vals[k] = json_object_object_get_ex(d, fields[k].name, &x) ? json_object_get_string(x)
-                                                                                          : "";
+                                                                                           : "";
                         formatter_add(fm, vals, d);
                 }
                 formatter_flush(fm, stdout);
@@ -306,11 +312,13 @@ static int volume_rm(struct cli *cli, int argc, char **argv)
 static int volume_prune(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "force", no_argument, NULL, 'f' }, { "all", no_argument, NULL, 'a' },
-                { "filter", required_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                {"force", no_argument, NULL, 'f'},
+                {"all", no_argument, NULL, 'a'},
+                {"filter", required_argument, NULL, 'F'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
         };
-        struct vfilter f = { .dangling = 1 };
+        struct vfilter f = {.dangling = 1};
         _cleanup_(berr_freep) struct berr *err = NULL;
         struct engine_volume **v = NULL;
         bool force = false, all = false;
@@ -377,14 +385,14 @@ out:
 int cmd_volume(struct cli *cli, int argc, char **argv)
 {
         static const struct cli_command cmds[] = {
-                { "create", volume_create, "Create a volume" },
-                { "inspect", volume_inspect, "Display detailed information on one or more volumes" },
-                { "ls", volume_ls, "List volumes" },
-                { "list", volume_ls, "List volumes" },
-                { "prune", volume_prune, "Remove unused local volumes" },
-                { "rm", volume_rm, "Remove one or more volumes" },
-                { "remove", volume_rm, "Remove one or more volumes" },
-                { NULL, NULL, NULL },
+                {"create", volume_create, "Create a volume"},
+                {"inspect", volume_inspect, "Display detailed information on one or more volumes"},
+                {"ls", volume_ls, "List volumes"},
+                {"list", volume_ls, "List volumes"},
+                {"prune", volume_prune, "Remove unused local volumes"},
+                {"rm", volume_rm, "Remove one or more volumes"},
+                {"remove", volume_rm, "Remove one or more volumes"},
+                {NULL, NULL, NULL},
         };
 
         return cli_dispatch(cli, "volume", cmds, argc - 1, argv + 1);

@@ -26,7 +26,7 @@
 #include "runtime/spec.h"
 
 #define STATS_LINE_MAX (64U << 10)
-#define NETDEV_MAX (256U << 10)
+#define NETDEV_MAX     (256U << 10)
 
 static struct json_object *jget(struct json_object *o, const char *key)
 {
@@ -51,7 +51,7 @@ static int require_running(const struct engine_container *c, struct berr **err)
 
 int engine_pause(struct engine *e, struct engine_container *c, bool pause, struct berr **err)
 {
-        struct runtime_ctx ctx = { .root = e->runtime_root };
+        struct runtime_ctx ctx = {.root = e->runtime_root};
         int r = require_running(c, err);
 
         if (r < 0)
@@ -69,7 +69,7 @@ int engine_pause(struct engine *e, struct engine_container *c, bool pause, struc
 
 int engine_pids(struct engine *e, const struct engine_container *c, pid_t **ret, size_t *ret_n, struct berr **err)
 {
-        struct runtime_ctx ctx = { .root = e->runtime_root };
+        struct runtime_ctx ctx = {.root = e->runtime_root};
         int r = require_running(c, err);
 
         if (r < 0)
@@ -87,7 +87,7 @@ static uint64_t ju64(struct json_object *o, const char *a, const char *b)
 /* Sums the interfaces but lo of /proc/<pid>/net/dev (the container's network namespace). */
 static void net_io(pid_t pid, uint64_t *rx, uint64_t *tx)
 {
-        _cleanup_free_ char *path = xasprintf("/proc/%d/net/dev", (int) pid), *text = NULL;
+        _cleanup_free_ char *path = xasprintf("/proc/%d/net/dev", (int)pid), *text = NULL;
         char *save = NULL;
         size_t len;
 
@@ -101,18 +101,17 @@ static void net_io(pid_t pid, uint64_t *rx, uint64_t *tx)
                         l++;
                 if (!colon || startswith(l, "lo:"))
                         continue;
-                if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-                           &v[4], &v[5], &v[6], &v[7], &v[8]) == 9) {
+                if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                           &v[5], &v[6], &v[7], &v[8]) == 9) {
                         *rx += v[0];
                         *tx += v[8];
                 }
         }
 }
 
-int engine_stats_sample(struct engine *e, const struct engine_container *c, struct engine_stats *ret,
-                        struct berr **err)
+int engine_stats_sample(struct engine *e, const struct engine_container *c, struct engine_stats *ret, struct berr **err)
 {
-        struct runtime_ctx ctx = { .root = e->runtime_root };
+        struct runtime_ctx ctx = {.root = e->runtime_root};
         _cleanup_(json_object_putp) struct json_object *o = NULL;
         _cleanup_free_ char *text = NULL;
         _cleanup_close_ int fd = -1;
@@ -161,7 +160,7 @@ double engine_stats_cpu_percent(uint64_t cpu0, uint64_t cpu1, uint64_t wall0_ns,
 {
         if (cpu1 <= cpu0 || wall1_ns <= wall0_ns)
                 return 0.0;
-        return (double) (cpu1 - cpu0) / (double) (wall1_ns - wall0_ns) * 100.0;
+        return (double)(cpu1 - cpu0) / (double)(wall1_ns - wall0_ns) * 100.0;
 }
 
 static int save_config(struct engine *e, const struct engine_container *c, struct berr **err)
@@ -181,9 +180,9 @@ static int save_config(struct engine *e, const struct engine_container *c, struc
 
 int engine_update(struct engine *e, struct engine_container *c, const struct engine_update *u, struct berr **err)
 {
-        struct runtime_ctx ctx = { .root = e->runtime_root };
+        struct runtime_ctx ctx = {.root = e->runtime_root};
         struct json_object *hc = jget(c->config, "HostConfig");
-        struct oci_resources res = { 0 };
+        struct oci_resources res = {0};
         int r;
 
         if (!hc) {
@@ -220,11 +219,11 @@ int engine_update(struct engine *e, struct engine_container *c, const struct eng
         if (u->cpu_shares) {
                 res.has_cpu = res.cpu.has_shares = true;
                 res.cpu.shares = u->cpu_shares;
-                json_add_int(hc, "CpuShares", (int64_t) u->cpu_shares);
+                json_add_int(hc, "CpuShares", (int64_t)u->cpu_shares);
         }
         if (u->cpuset_cpus) {
                 res.has_cpu = true;
-                res.cpu.cpus = (char *) u->cpuset_cpus;
+                res.cpu.cpus = (char *)u->cpuset_cpus;
                 json_add_string(hc, "CpusetCpus", u->cpuset_cpus);
         }
         if (u->pids_limit) {

@@ -16,9 +16,9 @@ struct engine;
 struct engine_container;
 
 struct engine_stats {
-        uint64_t cpu_ns;     /* CPU time used so far */
-        uint64_t mem_usage;  /* bytes */
-        uint64_t mem_limit;  /* bytes; UINT64_MAX: none */
+        uint64_t cpu_ns;    /* CPU time used so far */
+        uint64_t mem_usage; /* bytes */
+        uint64_t mem_limit; /* bytes; UINT64_MAX: none */
         uint64_t pids;
         uint64_t blk_read, blk_write;
         uint64_t net_rx, net_tx;

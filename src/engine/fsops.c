@@ -44,9 +44,9 @@
 #include "lib/path.h"
 #include "lib/util.h"
 
-#define TAR_BLOCK 10240
-#define DATA_BUF 65536
-#define ERRMSG_MAX 1024
+#define TAR_BLOCK        10240
+#define DATA_BUF         65536
+#define ERRMSG_MAX       1024
 #define COMMIT_LAYER_MAX (64ULL << 30)
 
 /* ---- the child inside the container's tree ---- */
@@ -61,8 +61,7 @@ static bool is_running(const struct engine_container *c)
         return (c->state == ENGINE_STATE_RUNNING || c->state == ENGINE_STATE_PAUSED) && c->pid > 0;
 }
 
-static int mount_private_rootfs(struct engine *e, const struct engine_container *c, const char *dir,
-                                struct berr **err)
+static int mount_private_rootfs(struct engine *e, const struct engine_container *c, const char *dir, struct berr **err)
 {
         _cleanup_free_ char *rootfs = path_join(dir, "rootfs"), *upper = path_join(dir, "upper"),
                             *work = path_join(dir, "work");
@@ -89,8 +88,8 @@ static void child_fail(int errfd, struct berr *err)
         int32_t code = berr_code(err) > 0 ? berr_code(err) : EIO;
         const char *m = berr_msg(err);
 
-        (void) write_all(errfd, &code, sizeof(code));
-        (void) write_all(errfd, m, strlen(m));
+        (void)write_all(errfd, &code, sizeof(code));
+        (void)write_all(errfd, m, strlen(m));
         _exit(1);
 }
 
@@ -131,7 +130,7 @@ static int enter_fork(struct engine *e, const struct engine_container *c, bool l
                         child_fail(ch->errfd, x);
                 }
                 if (live && is_running(c)) {
-                        root = xasprintf("/proc/%d/root", (int) c->pid);
+                        root = xasprintf("/proc/%d/root", (int)c->pid);
                 } else {
                         root = path_join(dir, "rootfs");
                         if (!is_running(c) && mount_private_rootfs(e, c, dir, &x) < 0)
@@ -253,7 +252,7 @@ static int tar_write(const char *base, const char *as, bool follow, bool strip_d
                 }
                 if (archive_entry_filetype(ent) == AE_IFREG && archive_entry_size(ent) > 0) {
                         while ((n = archive_read_data(disk, buf, sizeof(buf))) > 0)
-                                if (archive_write_data(w, buf, (size_t) n) < 0) {
+                                if (archive_write_data(w, buf, (size_t)n) < 0) {
                                         archive_entry_free(ent);
                                         return arch_err(w, err, "write tar");
                                 }
@@ -594,7 +593,7 @@ int engine_diff(struct engine *e, const struct engine_container *c, FILE *out, s
         _cleanup_(strv_freep) char **lowers = NULL;
         _cleanup_close_ int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct image_layer *layers = NULL;
-        struct diff_ctx d = { .out = out };
+        struct diff_ctx d = {.out = out};
         size_t n = 0;
         int r;
 
@@ -634,8 +633,9 @@ static struct json_object *jget(struct json_object *o, const char *key)
 /* The container's Config as an image config's "config" (docker's commit keeps the run settings). */
 static struct json_object *commit_config(const struct engine_container *c)
 {
-        static const char *const keys[] = { "User", "ExposedPorts", "Env", "Cmd", "Healthcheck", "Volumes",
-                                            "WorkingDir", "Entrypoint", "Labels", "StopSignal", "OnBuild", NULL };
+        static const char *const keys[] = {"User",        "ExposedPorts", "Env",        "Cmd",
+                                           "Healthcheck", "Volumes",      "WorkingDir", "Entrypoint",
+                                           "Labels",      "StopSignal",   "OnBuild",    NULL};
         struct json_object *cfg = jget(c->config, "Config"), *out = json_new_object(), *v;
 
         for (size_t i = 0; keys[i]; i++)
@@ -644,15 +644,15 @@ static struct json_object *commit_config(const struct engine_container *c)
         return out;
 }
 
-int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o,
-                  char **ret_id, struct berr **err)
+int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
+                  struct berr **err)
 {
         _cleanup_free_ char *dir = engine_container_dir(e, c->id), *upper = path_join(dir, "upper"), *raw = NULL,
                             *text = NULL, *tmp = NULL;
         _cleanup_(json_object_putp) struct json_object *img = NULL;
         _cleanup_close_ int ufd = -1, tfd = -1;
         _cleanup_(strv_freep) char **tags = NULL;
-        struct layer_create_opts lo = { .overlay_whiteouts = true, .clamp_mtime = -1 };
+        struct layer_create_opts lo = {.overlay_whiteouts = true, .clamp_mtime = -1};
         struct layer_digests dg;
         struct image_layer *layers = NULL;
         struct json_object *rootfs, *diffs, *hist, *h, *config;
@@ -675,7 +675,7 @@ int engine_commit(struct engine *e, const struct engine_container *c, const stru
         tfd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (tfd < 0)
                 return berr_sys(err, "create '%s'", tmp);
-        (void) unlink(tmp);
+        (void)unlink(tmp);
         r = layer_create_tar(ufd, &lo, tfd, &dg, err);
         if (r < 0)
                 return berr_wrap(err, "commit %s", c->name);
@@ -692,7 +692,8 @@ int engine_commit(struct engine *e, const struct engine_container *c, const stru
                 if (r < 0)
                         return r;
         }
-        if (!json_object_object_get_ex(img, "rootfs", &rootfs) || !json_object_object_get_ex(rootfs, "diff_ids", &diffs))
+        if (!json_object_object_get_ex(img, "rootfs", &rootfs) ||
+            !json_object_object_get_ex(rootfs, "diff_ids", &diffs))
                 return berr_set(err, EINVAL, "image config of %s has no rootfs", c->image_id);
         json_append(diffs, json_object_new_string(dg.diff_id));
         if (!json_object_object_get_ex(img, "history", &hist)) {
@@ -717,10 +718,12 @@ int engine_commit(struct engine *e, const struct engine_container *c, const stru
         if (r < 0)
                 return r;
         layers = xreallocarray(layers, n + 1, sizeof(*layers));
-        layers[n] = (struct image_layer){ .diff_id = xstrdup(dg.diff_id), .chain_id = NULL,
-                                          .blob_digest = xstrdup(digest),
-                                          .media_type = xstrdup("application/vnd.docker.image.rootfs.diff.tar"),
-                                          .blob_size = size, .size = dg.size };
+        layers[n] = (struct image_layer){.diff_id = xstrdup(dg.diff_id),
+                                         .chain_id = NULL,
+                                         .blob_digest = xstrdup(digest),
+                                         .media_type = xstrdup("application/vnd.docker.image.rootfs.diff.tar"),
+                                         .blob_size = size,
+                                         .size = dg.size};
         if (o->tag)
                 strv_push(&tags, o->tag);
         r = image_create(e->store, text, strlen(text), layers, n + 1, tags, ret_id, err);

@@ -21,8 +21,8 @@ struct engine_container;
 #define FSOPS_DIFF_DEPTH_MAX 256
 
 struct engine_cp_opts {
-        bool archive;        /* -a: keep uid/gid */
-        bool follow_link;    /* -L: follow a symlink given as the source */
+        bool archive;     /* -a: keep uid/gid */
+        bool follow_link; /* -L: follow a symlink given as the source */
 };
 /* docker cp CONTAINER:src dst ("-": a tar stream on out_fd). */
 int engine_cp_from(struct engine *e, const struct engine_container *c, const char *src, const char *dst, int out_fd,
@@ -45,10 +45,10 @@ bool fsops_diff_hidden(const char *rel);
 struct engine_commit_opts {
         const char *author;
         const char *message;
-        char **changes; /* Dockerfile instructions */
+        char **changes;  /* Dockerfile instructions */
         const char *tag; /* normalised "name:tag", may be NULL */
         bool pause;
 };
 /* A new image from the container's upper dir on top of its image. ret_id: owned. */
-int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o,
-                  char **ret_id, struct berr **err);
+int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
+                  struct berr **err);

@@ -31,11 +31,11 @@
 #include "runtime/container.h"
 
 static const struct db_migration health_migrations[] = {
-        { 1, "CREATE TABLE health ("
-             "  id TEXT PRIMARY KEY,"
-             "  status TEXT NOT NULL,"
-             "  failing_streak INTEGER NOT NULL DEFAULT 0,"
-             "  log TEXT NOT NULL DEFAULT '[]');" },
+        {1, "CREATE TABLE health ("
+            "  id TEXT PRIMARY KEY,"
+            "  status TEXT NOT NULL,"
+            "  failing_streak INTEGER NOT NULL DEFAULT 0,"
+            "  log TEXT NOT NULL DEFAULT '[]');"},
 };
 
 static const char *const status_names[_HEALTH_STATUS_MAX] = {
@@ -77,12 +77,12 @@ static int64_t now_ns(void)
         struct timespec ts;
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void sleep_ns(int64_t ns)
 {
-        struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+        struct timespec ts = {.tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL};
 
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
                 ;
@@ -98,13 +98,13 @@ static int save(struct db *db, const char *id, const struct health_state *s, str
                 return -EIO;
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, health_status_to_string(s->status), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 3, (int) s->failing_streak);
+        sqlite3_bind_int(st, 3, (int)s->failing_streak);
         sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
         return sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 }
 
 struct check {
-        char **argv;        /* the command in the container */
+        char **argv; /* the command in the container */
         const char *id, *runtime_root, *runtime;
 };
 
@@ -125,8 +125,8 @@ static int run_check(const struct check *c, int64_t timeout_ns, char **ret_outpu
         }
         if (pid == 0) {
                 int devnull = open("/dev/null", O_RDONLY);
-                struct runtime_ctx ctx = { .root = c->runtime_root };
-                struct exec_opts eo = { .id = c->id, .args = c->argv };
+                struct runtime_ctx ctx = {.root = c->runtime_root};
+                struct exec_opts eo = {.id = c->id, .args = c->argv};
                 struct berr *err = NULL;
                 int st = 0;
 
@@ -159,7 +159,7 @@ static int run_check(const struct check *c, int64_t timeout_ns, char **ret_outpu
                 }
                 if (now_ns() >= deadline) {
                         kill(pid, SIGKILL);
-                        (void) waitpid(pid, &status, 0);
+                        (void)waitpid(pid, &status, 0);
                         *ret_output = xstrdup("Health check exceeded timeout");
                         close(mfd);
                         return -1;
@@ -215,8 +215,8 @@ static void checker_main(const char *db_path, const char *id, const char *runtim
         _cleanup_(json_object_putp) struct json_object *log = json_new_array();
         _cleanup_(strv_freep) char **argv = NULL;
         struct json_object *hc;
-        struct health_state s = { .status = HEALTH_STARTING };
-        struct check ck = { .id = id, .runtime_root = runtime_root, .runtime = runtime };
+        struct health_state s = {.status = HEALTH_STARTING};
+        struct check ck = {.id = id, .runtime_root = runtime_root, .runtime = runtime};
         int64_t interval, timeout, start_period, started = now_ns();
         unsigned retries;
 
@@ -230,8 +230,8 @@ static void checker_main(const char *db_path, const char *id, const char *runtim
         interval = dur(hc, "Interval", HEALTH_DEFAULT_INTERVAL_NS);
         timeout = dur(hc, "Timeout", HEALTH_DEFAULT_TIMEOUT_NS);
         start_period = dur(hc, "StartPeriod", 0);
-        retries = (unsigned) dur(hc, "Retries", HEALTH_DEFAULT_RETRIES);
-        (void) save(db, id, &s, log);
+        retries = (unsigned)dur(hc, "Retries", HEALTH_DEFAULT_RETRIES);
+        (void)save(db, id, &s, log);
         for (;;) {
                 _cleanup_free_ char *out = NULL;
                 struct json_object *entry = json_new_object();
@@ -250,7 +250,7 @@ static void checker_main(const char *db_path, const char *id, const char *runtim
                 json_append(log, entry);
                 while (json_object_array_length(log) > HEALTH_LOG_MAX)
                         json_object_array_del_idx(log, 0, 1);
-                (void) save(db, id, &s, log);
+                (void)save(db, id, &s, log);
         }
 }
 
@@ -261,7 +261,7 @@ pid_t health_start(const char *db_path, const char *id, const char *runtime_root
         if (pid != 0)
                 return pid;
         /* ends with the monitor even if the monitor dies without health_stop() */
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
                 _exit(0);
         {
@@ -270,7 +270,7 @@ pid_t health_start(const char *db_path, const char *id, const char *runtime_root
                 sigprocmask(SIG_SETMASK, &none, NULL);
         }
         /* none of the monitor's sockets and pipes: its clients must see them close with the monitor */
-        (void) close_range(3, ~0U, 0);
+        (void)close_range(3, ~0U, 0);
         checker_main(db_path, id, runtime_root, runtime);
         _exit(0);
 }
@@ -278,7 +278,7 @@ pid_t health_start(const char *db_path, const char *id, const char *runtime_root
 void health_stop(pid_t pid)
 {
         if (pid > 0)
-                (void) kill(pid, SIGKILL);
+                (void)kill(pid, SIGKILL);
 }
 
 static int load(struct db *db, const char *id, struct health_state *s, struct json_object **ret_log)
@@ -294,10 +294,10 @@ static int load(struct db *db, const char *id, struct health_state *s, struct js
                 return 0;
         s->status = HEALTH_STARTING;
         for (int i = 0; i < _HEALTH_STATUS_MAX; i++)
-                if (streq_ptr((const char *) sqlite3_column_text(st, 0), status_names[i]))
-                        s->status = (enum health_status) i;
-        s->failing_streak = (unsigned) sqlite3_column_int(st, 1);
-        log = (const char *) sqlite3_column_text(st, 2);
+                if (streq_ptr((const char *)sqlite3_column_text(st, 0), status_names[i]))
+                        s->status = (enum health_status)i;
+        s->failing_streak = (unsigned)sqlite3_column_int(st, 1);
+        log = (const char *)sqlite3_column_text(st, 2);
         if (ret_log && (!log || json_parse_buf(log, strlen(log), ret_log, NULL) < 0))
                 *ret_log = json_new_array();
         return 1;
@@ -339,7 +339,7 @@ int health_parse_duration(const char *s, int64_t *ret_ns)
         static const struct {
                 const char *unit;
                 double ns;
-        } units[] = { { "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 } };
+        } units[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
         double total = 0;
         const char *p = s;
 
@@ -370,6 +370,6 @@ int health_parse_duration(const char *s, int64_t *ret_ns)
                         return -ERANGE;
                 p = end + best_len;
         }
-        *ret_ns = (int64_t) total;
+        *ret_ns = (int64_t)total;
         return 0;
 }

@@ -33,12 +33,12 @@
 #define COPY_BUF 65536
 
 static const struct db_migration volume_migrations[] = {
-        { 1, "CREATE TABLE volumes ("
-             "  name TEXT PRIMARY KEY,"
-             "  created TEXT NOT NULL,"
-             "  labels TEXT NOT NULL DEFAULT '{}',"
-             "  anonymous INTEGER NOT NULL DEFAULT 0,"
-             "  populated INTEGER NOT NULL DEFAULT 0);" },
+        {1, "CREATE TABLE volumes ("
+            "  name TEXT PRIMARY KEY,"
+            "  created TEXT NOT NULL,"
+            "  labels TEXT NOT NULL DEFAULT '{}',"
+            "  anonymous INTEGER NOT NULL DEFAULT 0,"
+            "  populated INTEGER NOT NULL DEFAULT 0);"},
 };
 
 static int volume_migrate(struct engine *e, struct berr **err)
@@ -110,10 +110,10 @@ char *engine_volume_path(const struct engine *e, const char *name)
 static int volume_from_row(sqlite3_stmt *st, struct engine_volume **ret)
 {
         _cleanup_(engine_volume_freep) struct engine_volume *v = xzalloc(sizeof(*v));
-        const char *labels = (const char *) sqlite3_column_text(st, 2);
+        const char *labels = (const char *)sqlite3_column_text(st, 2);
 
-        v->name = xstrdup((const char *) sqlite3_column_text(st, 0));
-        v->created = xstrdup((const char *) sqlite3_column_text(st, 1));
+        v->name = xstrdup((const char *)sqlite3_column_text(st, 0));
+        v->created = xstrdup((const char *)sqlite3_column_text(st, 1));
         if (!labels || json_parse_buf(labels, strlen(labels), &v->labels, NULL) < 0 ||
             !json_object_is_type(v->labels, json_type_object)) {
                 json_object_put(v->labels);
@@ -330,8 +330,10 @@ int volume_parse_bind(const char *spec, struct json_object **ret, struct berr **
         if (!*src && n > 1)
                 return berr_set(err, EINVAL, "invalid volume specification: '%s'", spec);
         if (!valid_target(dst))
-                return berr_set(err, EINVAL, "invalid volume specification: '%s': the destination must be an "
-                                             "absolute path", spec);
+                return berr_set(err, EINVAL,
+                                "invalid volume specification: '%s': the destination must be an "
+                                "absolute path",
+                                spec);
         if (mode) {
                 _cleanup_(strv_freep) char **o = strv_split(mode, ",");
                 for (char **x = o; x && *x; x++) {
@@ -361,7 +363,7 @@ int volume_parse_mount(const char *spec, struct json_object **ret, struct berr *
         for (char **f = fields; f && *f; f++) {
                 char *eq = strchr(*f, '=');
                 const char *val = eq ? eq + 1 : NULL;
-                size_t klen = eq ? (size_t) (eq - *f) : strlen(*f);
+                size_t klen = eq ? (size_t)(eq - *f) : strlen(*f);
                 _cleanup_free_ char *key = xstrndup(*f, klen);
 
                 if (streq(key, "type") && val)
@@ -386,8 +388,10 @@ int volume_parse_mount(const char *spec, struct json_object **ret, struct berr *
         if (!valid_target(dst))
                 return berr_set(err, EINVAL, "invalid mount target '%s': must be an absolute path", dst);
         if (streq(type, "bind") && (src[0] != '/' || path_has_dotdot(src)))
-                return berr_set(err, EINVAL, "invalid mount config for type \"bind\": the source must be an absolute "
-                                             "path: '%s'", src);
+                return berr_set(err, EINVAL,
+                                "invalid mount config for type \"bind\": the source must be an absolute "
+                                "path: '%s'",
+                                src);
         if (streq(type, "tmpfs") && *src)
                 return berr_set(err, EINVAL, "invalid mount config for type \"tmpfs\": source must not be specified");
         if (streq(type, "volume") && *src && volume_name_validate(src, err) < 0)
@@ -398,7 +402,7 @@ int volume_parse_mount(const char *spec, struct json_object **ret, struct berr *
         json_add_bool(m, "ReadOnly", ro);
         if (streq(type, "tmpfs") && size > 0) {
                 struct json_object *t = json_new_object();
-                json_add_int(t, "SizeBytes", (int64_t) size);
+                json_add_int(t, "SizeBytes", (int64_t)size);
                 json_add(m, "TmpfsOptions", t);
         }
         *ret = TAKE_PTR(m);
@@ -421,7 +425,7 @@ static bool has_destination(struct json_object *mounts, struct json_object *hc, 
                 json_object_object_foreach(t, k, v)
                 {
                         _cleanup_free_ char *d = path_clean(k);
-                        (void) v;
+                        (void)v;
                         if (streq(d, clean))
                                 return true;
                 }
@@ -460,8 +464,10 @@ static int add_resolved(struct engine *e, struct json_object *out, struct json_o
                 struct stat st;
                 if (stat(src, &st) < 0) {
                         json_object_put(res);
-                        return berr_set(err, ENOENT, "invalid mount config for type \"bind\": bind source path does "
-                                                     "not exist: %s", src);
+                        return berr_set(err, ENOENT,
+                                        "invalid mount config for type \"bind\": bind source path does "
+                                        "not exist: %s",
+                                        src);
                 }
                 json_add_string(res, "Source", src);
         } else {
@@ -507,8 +513,9 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
                 json_object_object_foreach(vols, dst, val)
                 {
                         _cleanup_(json_object_putp) struct json_object *m = json_new_object();
-                        (void) val;
-                        if (!valid_target(dst) || has_destination(out, hc, dst) || has_destination(bind_dsts, NULL, dst))
+                        (void)val;
+                        if (!valid_target(dst) || has_destination(out, hc, dst) ||
+                            has_destination(bind_dsts, NULL, dst))
                                 continue;
                         json_add_string(m, "Type", "volume");
                         json_add_string(m, "Source", "");
@@ -542,7 +549,7 @@ void engine_volumes_remove_anonymous(struct engine *e, const struct engine_conta
 
 static int copy_attrs(int fd, const struct stat *st)
 {
-        struct timespec ts[2] = { st->st_atim, st->st_mtim };
+        struct timespec ts[2] = {st->st_atim, st->st_mtim};
 
         if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0 || futimens(fd, ts) < 0)
                 return -errno;
@@ -574,14 +581,14 @@ static int copy_entry(int src, int dst, const char *name, unsigned depth, struct
         if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
                 ssize_t n = readlinkat(src, name, target, sizeof(target) - 1);
-                struct timespec ts[2] = { st.st_atim, st.st_mtim };
+                struct timespec ts[2] = {st.st_atim, st.st_mtim};
                 if (n < 0)
                         return berr_sys(err, "read link '%s'", name);
                 target[n] = 0;
                 if (symlinkat(target, dst, name) < 0)
                         return berr_sys(err, "create link '%s'", name);
-                (void) fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-                (void) utimensat(dst, name, ts, AT_SYMLINK_NOFOLLOW);
+                (void)fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+                (void)utimensat(dst, name, ts, AT_SYMLINK_NOFOLLOW);
                 return 0;
         }
         if (S_ISREG(st.st_mode)) {
@@ -592,7 +599,7 @@ static int copy_entry(int src, int dst, const char *name, unsigned depth, struct
                 if (s < 0 || d < 0)
                         return berr_sys(err, "copy '%s'", name);
                 while ((n = read(s, buf, sizeof(buf))) > 0)
-                        if (write_all(d, buf, (size_t) n) < 0)
+                        if (write_all(d, buf, (size_t)n) < 0)
                                 return berr_sys(err, "write '%s'", name);
                 if (n < 0)
                         return berr_sys(err, "read '%s'", name);
@@ -602,7 +609,7 @@ static int copy_entry(int src, int dst, const char *name, unsigned depth, struct
         }
         if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0)
                 return berr_sys(err, "create '%s'", name);
-        (void) fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+        (void)fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
         return 0;
 }
 
@@ -669,13 +676,12 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
                 if (r < 0)
                         return berr_wrap(err, "populate volume %s", name);
                 if (fstat(src, &st) == 0)
-                        (void) copy_attrs(dst, &st);
+                        (void)copy_attrs(dst, &st);
         }
         return set_populated(e, name, err);
 }
 
-int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs,
-                            struct berr **err)
+int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs, struct berr **err)
 {
         struct json_object *a = jget(c->config, "BerthMounts");
         _cleanup_close_ int rootfd = -1;
@@ -724,7 +730,7 @@ int volume_spec_mounts(struct json_object *config, struct json_object *mounts, c
                         json_append(opts, json_object_new_string("nodev"));
                         if (size > 0) {
                                 char buf[40];
-                                snprintf(buf, sizeof(buf), "size=%lld", (long long) size);
+                                snprintf(buf, sizeof(buf), "size=%lld", (long long)size);
                                 json_append(opts, json_object_new_string(buf));
                         }
                 } else {

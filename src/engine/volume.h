@@ -22,7 +22,7 @@ struct berr;
 struct engine;
 struct engine_container;
 
-#define VOLUME_NAME_MAX 255
+#define VOLUME_NAME_MAX       255
 #define VOLUME_COPY_DEPTH_MAX 256
 
 struct engine_volume {
@@ -68,8 +68,7 @@ struct json_object *engine_volume_inspect_json(const struct engine *e, const str
 int engine_volumes_setup(struct engine *e, struct engine_container *c, struct berr **err);
 /* At start, with the container's root file system mounted at rootfs: copies the image's files at
  * each volume's destination into volumes that were never populated and are empty. */
-int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs,
-                            struct berr **err);
+int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs, struct berr **err);
 /* Removes the container's anonymous volumes (rm -v); best effort, unused ones only. */
 void engine_volumes_remove_anonymous(struct engine *e, const struct engine_container *c);
 

@@ -94,8 +94,7 @@ TEST(spec_and_inspect_mounts)
                           " \"Destination\": \"/d\", \"RW\": false},"
                           "{\"Type\": \"tmpfs\", \"Source\": \"\", \"Destination\": \"/t\", \"RW\": true,"
                           " \"TmpfsSize\": 1048576}]}";
-        _cleanup_(json_object_putp) struct json_object *cfg = NULL, *mounts = json_new_array(),
-                                                       *ins = json_new_array();
+        _cleanup_(json_object_putp) struct json_object *cfg = NULL, *mounts = json_new_array(), *ins = json_new_array();
         _cleanup_(strv_freep) char **dests = NULL;
         _cleanup_free_ char *text = NULL, *itext = NULL;
 
@@ -116,7 +115,8 @@ TEST(spec_and_inspect_mounts)
 
 TEST(spec_mounts_refuse_bad_destination)
 {
-        const char *doc = "{\"BerthMounts\": [{\"Type\": \"volume\", \"Source\": \"/x\", \"Destination\": \"../etc\"}]}";
+        const char *doc =
+                "{\"BerthMounts\": [{\"Type\": \"volume\", \"Source\": \"/x\", \"Destination\": \"../etc\"}]}";
         _cleanup_(json_object_putp) struct json_object *cfg = NULL, *mounts = json_new_array();
         _cleanup_(strv_freep) char **dests = NULL;
 
@@ -146,7 +146,7 @@ TEST(cpu_percent)
 
 TEST(health_transitions)
 {
-        struct health_state s = { .status = HEALTH_STARTING };
+        struct health_state s = {.status = HEALTH_STARTING};
 
         health_apply_result(&s, false, true, 2); /* in the start period: not counted */
         ASSERT_EQ(s.status, HEALTH_STARTING);
