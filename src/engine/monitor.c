@@ -401,18 +401,21 @@ struct exit_arg {
         bool restarting;
 };
 
-static void delete_runtime_state(const struct monitor_opts *o)
+/* false when something of the container (cgroup, runtime state) could not be removed */
+static bool delete_runtime_state(const struct monitor_opts *o)
 {
         struct runtime_ctx ctx = runtime_ctx_of(o);
         struct berr *e = NULL;
+        int r;
 
         if (o->runtime) {
                 const char *args[] = { "delete", "--force", o->id, NULL };
-                (void) run_runtime(o, args, &e);
+                r = run_runtime(o, args, &e);
         } else {
-                (void) container_delete(&ctx, o->id, true, &e);
+                r = container_delete(&ctx, o->id, true, &e);
         }
-        berr_free(e); /* nothing more to do about leftovers here; rm retries */
+        berr_free(e); /* `berth rm` retries what is left */
+        return r >= 0;
 }
 
 static int record_exit(struct monitor *m, void *argp, struct berr **err)
@@ -956,7 +959,7 @@ int monitor_main(const struct monitor_opts *o)
         char msg[4096];
         const char *trash = NULL;
         struct berr *e = NULL;
-        bool first = true;
+        bool first = true, deleted = true, autoremove_ok = true;
         pid_t health_pid;
         int r;
 
@@ -1014,7 +1017,7 @@ int monitor_main(const struct monitor_opts *o)
                 m.err_fd = safe_close(m.err_fd);
                 m.in_fd = o->tty ? -1 : safe_close(m.in_fd);
                 ea.oom = count_oom(o);
-                delete_runtime_state(o);
+                deleted = delete_runtime_state(o);
                 ea.restarting = monitor_restart_wanted(o->restart, o->max_retries, m.restarts, m.exit_code,
                                                        m.manually_stopped);
                 if (ea.restarting) {
@@ -1026,8 +1029,11 @@ int monitor_main(const struct monitor_opts *o)
                 }
                 if (!ea.restarting) {
                         unmount_rootfs(o->rootfs);
-                        /* with --rm the record goes away next: no point in writing it */
-                        if (!o->autoremove && record_exit(&m, &ea, &e) < 0)
+                        /* with --rm the record goes away next, unless kernel state of the container is
+                         * left: then the record stays, so that `berth rm` can find and retry it */
+                        if (!deleted)
+                                autoremove_ok = false;
+                        if ((!o->autoremove || !autoremove_ok) && record_exit(&m, &ea, &e) < 0)
                                 e = berr_free(e); /* the CLI's refresh marks it exited without us */
                         break;
                 }
@@ -1035,7 +1041,7 @@ int monitor_main(const struct monitor_opts *o)
                 m.restarts++;
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
-        if (o->autoremove)
+        if (o->autoremove && autoremove_ok)
                 trash = autoremove(&m);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container

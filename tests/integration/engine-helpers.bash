@@ -28,10 +28,11 @@ engine_setup() {
 
 engine_teardown() {
         [ -n "${TMP:-}" ] || return 0
-        local failed=0 left pids i
-        # what the test left on purpose
-        left=$("$BERTH_BIN" --root "$ROOT" ps -aq 2>/dev/null || true)
-        [ -z "$left" ] || "$BERTH_BIN" --root "$ROOT" rm -f $left >/dev/null 2>&1 || true
+        local failed=0 left pids i ids
+        # what the test left on purpose (a --rm container whose kernel state could not be removed
+        # keeps its record, so these are all the ids that may have left a cgroup)
+        ids=$("$BERTH_BIN" --root "$ROOT" ps -aq --no-trunc 2>/dev/null || true)
+        [ -z "$ids" ] || "$BERTH_BIN" --root "$ROOT" rm -f $ids >/dev/null 2>&1 || true
         # a monitor may still be finishing a --rm removal after its exit frame: give it a moment
         for ((i = 0; i < 50; i++)); do
                 pids=$(pgrep -f -- "$TMP/" || true)
@@ -49,7 +50,8 @@ engine_teardown() {
                 awk -v t="$TMP" '$2 ~ "^"t {print $2}' /proc/mounts | sort -r | xargs -r umount -l
                 failed=1
         fi
-        left=$(comm -13 <(echo "$CGROUPS_BEFORE") <(engine_cgroups) | grep . || true)
+        # other users of this machine make berth/<id> cgroups too: only ours count
+        left=$(comm -13 <(echo "$CGROUPS_BEFORE") <(engine_cgroups) | grep -F -x -f <(echo "${ids:-none}") || true)
         if [ -n "$left" ]; then
                 echo "container cgroups left behind: $left" >&2
                 failed=1
