@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "engine/volume.h"
 #include "engine/monitor.h"
 #include "engine/runopts.h"
 #include "image/store.h"
@@ -389,6 +390,8 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
                         _cleanup_(berr_freep) struct berr *e2 = NULL;
                         if (engine_remove(e, c, true, &e2) < 0)
                                 fprintf(stderr, "berth: Error: %s\n", berr_msg(e2));
+                        else
+                                engine_volumes_remove_anonymous(e, c);
                 }
                 return code;
         }
@@ -400,6 +403,8 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
         fflush(stdout);
         code = cli_attach_loop(fd, rc.ro.interactive, rc.ro.tty, rc.sig_proxy);
         close(fd);
+        if (rc.ro.autoremove && code >= 0)
+                engine_volumes_remove_anonymous(e, c); /* docker's --rm takes them too; in-use ones stay */
         if (code < 0) {
                 /* the monitor went away without an exit frame: the record knows (or refresh repairs it) */
                 if (engine_wait(e, c, &code, &err) < 0) {

@@ -103,7 +103,8 @@ load engine-helpers
 
 @test "volume prune removes unused anonymous volumes, -a also named ones" {
         berth volume create keep >/dev/null
-        berth run --rm -v /anon busybox true
+        berth run --name gone -v /anon busybox true
+        berth rm gone >/dev/null
         berth create --name holder -v /held busybox true >/dev/null
         run berth volume ls -q
         [ "${#lines[@]}" -eq 3 ]
@@ -142,4 +143,10 @@ load engine-helpers
         berth rm -v u2 >/dev/null
         run berth volume ls -q
         [ "${#lines[@]}" -eq 2 ]
+}
+
+@test "run --rm removes the container's anonymous volumes and keeps named ones" {
+        berth run --rm -v /anon -v keep:/keep busybox sh -c 'echo x > /anon/x'
+        run berth volume ls -q
+        [ "$output" = "keep" ]
 }
