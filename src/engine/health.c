@@ -36,6 +36,10 @@ static const struct db_migration health_migrations[] = {
             "  status TEXT NOT NULL,"
             "  failing_streak INTEGER NOT NULL DEFAULT 0,"
             "  log TEXT NOT NULL DEFAULT '[]');"},
+        /* a removed container's health goes with it, whoever removes the record (rm, the monitor's --rm) */
+        {2, "CREATE TRIGGER health_gc AFTER DELETE ON containers BEGIN"
+            "  DELETE FROM health WHERE id = OLD.id;"
+            " END;"},
 };
 
 static const char *const status_names[_HEALTH_STATUS_MAX] = {

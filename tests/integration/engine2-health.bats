@@ -73,3 +73,12 @@ wait_health() {
         [[ "$output" != *Status* ]]
         [[ "$(berth ps --format '{{.Status}}')" != *health* ]]
 }
+
+@test "removing a container removes its health record" {
+        command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
+        berth run -d --name h --health-cmd true --health-interval 100ms busybox sleep 100 >/dev/null
+        wait_health h healthy 30
+        [ "$(sqlite3 "$ROOT/berth.db" 'SELECT count(*) FROM health')" = "1" ]
+        berth rm -f h >/dev/null
+        [ "$(sqlite3 "$ROOT/berth.db" 'SELECT count(*) FROM health')" = "0" ]
+}
