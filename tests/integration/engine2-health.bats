@@ -72,6 +72,19 @@ wait_health() {
         run berth inspect -f '{{json .State.Health}}' n
         [[ "$output" != *Status* ]]
         [[ "$(berth ps --format '{{.Status}}')" != *health* ]]
+        # the monitor alone: its checker saw no healthcheck and exited
+        id=$(berth inspect -f '{{.Id}}' n)
+        for ((i = 0; i < 50; i++)); do
+                [ "$(pgrep -f -- "--id $id" | wc -l)" -eq 1 ] && break
+                sleep 0.1
+        done
+        [ "$(pgrep -f -- "--id $id" | wc -l)" -eq 1 ]
+        # with a healthcheck: the monitor and its checker
+        berth run -d --name w --health-cmd true --health-interval 1h busybox sleep 100 >/dev/null
+        wid=$(berth inspect -f '{{.Id}}' w)
+        [ "$(pgrep -f -- "--id $wid" | wc -l)" -eq 2 ]
+        berth rm -f w >/dev/null
+        [ "$(pgrep -f -- "--id $wid" | wc -l)" -eq 0 ]
 }
 
 @test "removing a container removes its health record" {
