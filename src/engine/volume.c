@@ -143,7 +143,8 @@ int engine_volume_get(struct engine *e, const char *name, struct engine_volume *
                 return 0;
         if (r != SQLITE_ROW)
                 return db_error(e->db, err, "get volume");
-        volume_from_row(st, ret);
+        if (ret)
+                volume_from_row(st, ret);
         return 1;
 }
 
