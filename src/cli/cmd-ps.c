@@ -10,6 +10,7 @@
 #include "cli/format.h"
 #include "cli/table.h"
 #include "engine/engine.h"
+#include "engine/health.h"
 #include "engine/logs.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -50,14 +51,17 @@ static int64_t secs_of(const char *t)
         return ns / 1000000000;
 }
 
-static char *status_of(const struct engine_container *c)
+static char *status_of(struct engine *e, const struct engine_container *c)
 {
+        _cleanup_free_ char *health = c->state == ENGINE_STATE_RUNNING ? health_ps_suffix(e->db, c->id) : NULL;
+
         char buf[64];
         int64_t now = (int64_t) time(NULL);
 
         switch (c->state) {
         case ENGINE_STATE_RUNNING:
-                return xasprintf("Up %s", format_duration(now - secs_of(c->started_at), buf, sizeof(buf)));
+                return xasprintf("Up %s%s%s%s", format_duration(now - secs_of(c->started_at), buf, sizeof(buf)),
+                                 health ? " (" : "", health ? health : "", health ? ")" : "");
         case ENGINE_STATE_PAUSED:
                 return xasprintf("Up %s (Paused)", format_duration(now - secs_of(c->started_at), buf, sizeof(buf)));
         case ENGINE_STATE_RESTARTING:
@@ -269,7 +273,7 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
                         continue;
                 shown++;
                 snprintf(id, sizeof(id), "%s", ct->id);
-                status = status_of(ct);
+                status = status_of(e, ct);
                 command = command_of(ct, !no_trunc);
                 labels = labels_of(ct);
                 memset(vals, 0, sizeof(vals));

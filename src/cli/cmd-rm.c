@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/util.h"
@@ -15,7 +16,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
                 { "force", no_argument, NULL, 'f' }, { "volumes", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
         };
-        bool force = false;
+        bool force = false, volumes = false;
         int c, status = 0;
         struct engine *e;
 
@@ -25,7 +26,8 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
                         force = true;
                         break;
                 case 'v':
-                        break; /* anonymous volumes do not exist yet: nothing to remove */
+                        volumes = true;
+                        break;
                 case 'h':
                         puts("Usage:  berth rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove one or more containers\n\n"
                              "Options:\n  -f, --force     Force the removal of a running container (uses SIGKILL)\n"
@@ -57,6 +59,8 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
                         status = EXIT_FAILED;
                         continue;
                 }
+                if (volumes)
+                        engine_volumes_remove_anonymous(e, ctr);
                 puts(argv[i]);
         }
         return status;

@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "engine/volume.h"
 #include "engine/monitor.h"
 #include "engine/runopts.h"
 #include "image/store.h"
@@ -101,6 +102,13 @@ static const struct option run_options[] = {
         { "group-add", required_argument, NULL, OPT_GROUP_ADD },
         { "tmpfs", required_argument, NULL, OPT_TMPFS },
         { "volume", required_argument, NULL, 'v' },
+        { "mount", required_argument, NULL, OPT_MOUNT },
+        { "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
+        { "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
+        { "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
+        { "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
+        { "health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD },
+        { "no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK },
         { "runtime", required_argument, NULL, OPT_RUNTIME },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
@@ -149,6 +157,13 @@ static void run_usage(const char *cmd)
                "      --group-add list        Add additional groups to join\n"
                "      --tmpfs list            Mount a tmpfs directory\n"
                "  -v, --volume list           Bind mount a volume (HOST:CONTAINER[:ro])\n"
+               "      --mount mount           Attach a filesystem mount to the container\n"
+               "      --health-cmd string     Command to run to check health\n"
+               "      --health-interval duration  Time between running the check (ms|s|m|h) (default 0s)\n"
+               "      --health-retries int    Consecutive failures needed to report unhealthy\n"
+               "      --health-timeout duration   Maximum time to allow one check to run (ms|s|m|h) (default 0s)\n"
+               "      --health-start-period duration  Start period for the container to initialize\n"
+               "      --no-healthcheck        Disable any container-specified HEALTHCHECK\n"
                "      --runtime string        Path of an OCI runtime (crun, runc) to use instead of the built-in one\n",
                cmd, streq(cmd, "create") ? "Create a new container" : "Create and run a new container from an image");
 }
@@ -375,6 +390,8 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
                         _cleanup_(berr_freep) struct berr *e2 = NULL;
                         if (engine_remove(e, c, true, &e2) < 0)
                                 fprintf(stderr, "berth: Error: %s\n", berr_msg(e2));
+                        else
+                                engine_volumes_remove_anonymous(e, c);
                 }
                 return code;
         }
@@ -386,6 +403,8 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
         fflush(stdout);
         code = cli_attach_loop(fd, rc.ro.interactive, rc.ro.tty, rc.sig_proxy);
         close(fd);
+        if (rc.ro.autoremove && code >= 0)
+                engine_volumes_remove_anonymous(e, c); /* docker's --rm takes them too; in-use ones stay */
         if (code < 0) {
                 /* the monitor went away without an exit frame: the record knows (or refresh repairs it) */
                 if (engine_wait(e, c, &code, &err) < 0) {

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/health.h"
+#include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/path.h"
@@ -58,8 +60,8 @@ static struct json_object *mounts_json(struct json_object *hc)
                 _cleanup_(strv_freep) char **p = strv_split(b, ":");
                 struct json_object *m;
 
-                if (strv_length(p) < 2)
-                        continue;
+                if (strv_length(p) < 2 || p[0][0] != '/')
+                        continue; /* volumes: volume_inspect_mounts() */
                 m = json_new_object();
                 json_add_string(m, "Type", "bind");
                 json_add_string(m, "Source", p[0]);
@@ -101,6 +103,7 @@ struct json_object *engine_inspect_json(struct engine *e, const struct engine_co
         json_add_string(d, "Path", path ? path : "");
         json_add(d, "Args", args);
         json_add(d, "State", state_json(c));
+        health_inspect_add(e->db, c->id, jget(d, "State"));
         json_add_string(d, "Image", c->image_id);
         json_add_string(d, "ResolvConfPath", resolv);
         json_add_string(d, "HostnamePath", hostname);
@@ -122,6 +125,7 @@ struct json_object *engine_inspect_json(struct engine *e, const struct engine_co
         json_add_string(gd, "Name", "overlay");
         json_add(d, "GraphDriver", gd);
         json_add(d, "Mounts", mounts_json(hc));
+        volume_inspect_mounts(c->config, jget(d, "Mounts"));
         json_add(d, "Config", copy_or(cfg, json_new_object()));
         json_add_string(ns, "SandboxID", "");
         json_add(ns, "Ports", json_new_object());

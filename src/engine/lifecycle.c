@@ -34,6 +34,7 @@
 #include "engine/monitor.h"
 #include "engine/records.h"
 #include "engine/spec-gen.h"
+#include "engine/volume.h"
 #include "image/db.h"
 #include "image/image.h"
 #include "image/snapshot.h"
@@ -304,6 +305,9 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
         json_add_string(cfg, "Image", opts->image);
         engine_id_generate(id);
         c->id = xstrdup(id);
+        r = engine_volumes_setup(e, c, err);
+        if (r < 0)
+                return r;
         c->image_id = TAKE_PTR(image_id);
         c->image_name = xstrdup(opts->image);
         c->state = ENGINE_STATE_CREATED;
@@ -331,6 +335,7 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
         *ret = TAKE_PTR(c);
         return 0;
 fail:
+        engine_volumes_remove_anonymous(e, c);
         dir = engine_container_dir(e, c->id);
         (void) rm_rf_at(AT_FDCWD, dir, NULL); /* our own new directory */
         return r;
@@ -588,6 +593,9 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         if (r < 0)
                 return r;
         rootfs = path_join(dir, "rootfs");
+        r = engine_volumes_populate(e, c, rootfs, err);
+        if (r < 0)
+                goto fail;
         r = write_config(e, c, dir, err);
         if (r < 0)
                 goto fail;

@@ -48,6 +48,7 @@
 
 #include "engine/engine.h"
 #include "engine/logs.h"
+#include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
 #include "image/db.h"
@@ -959,6 +960,7 @@ int monitor_main(const struct monitor_opts *o)
         const char *trash = NULL;
         struct berr *e = NULL;
         bool first = true, deleted = true, autoremove_ok = true;
+        pid_t health_pid;
         int r;
 
         m.o = o;
@@ -999,9 +1001,11 @@ int monitor_main(const struct monitor_opts *o)
                         break;
                 }
                 broadcast_all(&m, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
+                health_pid = health_start(o->db_path, o->id, o->runtime_root, o->runtime);
                 malloc_trim(0);
                 trim_stack();
                 loop(&m, 0, false);
+                health_stop(health_pid);
                 if (!m.init_exited) {
                         send_signal(&m, SIGKILL); /* the loop only ends early when poll fails */
                         while (!m.init_exited && waitpid(m.init_pid, NULL, 0) < 0 && errno == EINTR)

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "engine/monitor.h"
+#include "engine/health.h"
 #include "engine/runopts.h"
+#include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -281,6 +283,42 @@ static int set_bytes(struct json_object *o, const char *key, const char *value, 
         return 0;
 }
 
+/* --health-* and --no-healthcheck into Config.Healthcheck (docker's shape, durations in ns). */
+static int health_option(struct json_object *h, int opt, const char *value, struct berr **err)
+{
+        int64_t ns = 0;
+        int n;
+
+        switch (opt) {
+        case OPT_HEALTH_CMD: {
+                struct json_object *t = json_new_array();
+                json_append(t, json_object_new_string("CMD-SHELL"));
+                json_append(t, json_object_new_string(value));
+                json_add(h, "Test", t);
+                return 0;
+        }
+        case OPT_NO_HEALTHCHECK: {
+                struct json_object *t = json_new_array();
+                json_append(t, json_object_new_string("NONE"));
+                json_add(h, "Test", t);
+                return 0;
+        }
+        case OPT_HEALTH_RETRIES:
+                if (parse_int(value, &n) < 0 || n < 0)
+                        return berr_set(err, EINVAL, "invalid argument \"%s\" for \"--health-retries\" flag", value);
+                json_add_int(h, "Retries", n);
+                return 0;
+        default:
+                break;
+        }
+        if (health_parse_duration(value, &ns) < 0 || (ns != 0 && ns < 1000000))
+                return berr_set(err, EINVAL, "invalid argument \"%s\" for health flag: a duration of at least 1ms",
+                                value);
+        json_add_int(h, opt == OPT_HEALTH_INTERVAL ? "Interval" : opt == OPT_HEALTH_TIMEOUT ? "Timeout" : "StartPeriod",
+                     ns);
+        return 0;
+}
+
 int runopts_apply(struct runopts *ro, int opt, const char *value, struct berr **err)
 {
         struct json_object *o = NULL;
@@ -472,6 +510,20 @@ int runopts_apply(struct runopts *ro, int opt, const char *value, struct berr **
                 if (dst[0] != '/')
                         return berr_set(err, EINVAL, "invalid tmpfs mount point '%s'", dst);
                 json_add_string(object_of(ro->hc, "Tmpfs"), dst, colon ? colon + 1 : "");
+                return 0;
+        }
+        case OPT_HEALTH_CMD:
+        case OPT_HEALTH_INTERVAL:
+        case OPT_HEALTH_RETRIES:
+        case OPT_HEALTH_TIMEOUT:
+        case OPT_HEALTH_START_PERIOD:
+        case OPT_NO_HEALTHCHECK:
+                return health_option(object_of(ro->cfg, "Healthcheck"), opt, value, err);
+        case OPT_MOUNT: {
+                struct json_object *m = NULL;
+                if (volume_parse_mount(value, &m, err) < 0)
+                        return -EINVAL;
+                json_append(array_of(ro->hc, "Mounts"), m);
                 return 0;
         }
         case 'v':

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/spec-gen.h"
+#include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -377,11 +378,9 @@ static int add_binds(struct json_object *mounts, struct json_object *hc, char **
                 size_t n = strv_length(parts);
 
                 if (n < 2 || n > 3)
-                        return berr_set(err, EINVAL, "invalid volume specification: '%s'", *b);
+                        continue; /* anonymous volume: volume_spec_mounts() */
                 if (parts[0][0] != '/')
-                        return berr_set(err, EINVAL, "invalid volume specification: '%s': named volumes are not "
-                                                     "supported yet, use an absolute host path",
-                                        *b);
+                        continue; /* named volume: volume_spec_mounts() */
                 if (parts[1][0] != '/' || path_has_dotdot(parts[1]))
                         return berr_set(err, EINVAL, "invalid volume specification: '%s': the destination must be "
                                                      "an absolute path",
@@ -447,7 +446,8 @@ static struct json_object *gen_mounts(const struct spec_gen_input *in, struct js
         const char *const init_opts[] = { "bind", "ro", "nosuid", "nodev", NULL };
         struct json_object *m;
 
-        if (add_binds(mounts, hc, &dests, err) < 0 || add_tmpfs(mounts, hc, &dests, err) < 0)
+        if (add_binds(mounts, hc, &dests, err) < 0 || add_tmpfs(mounts, hc, &dests, err) < 0 ||
+            volume_spec_mounts(in->config, mounts, &dests, err) < 0)
                 return NULL;
         /* docker's defaults go first; the user's mounts (already in the array) must come after them */
         {

@@ -38,7 +38,7 @@ load engine-helpers
         [ "$status" -ne 0 ]
         berth run --rm -v "$TMP/vol:/data" busybox touch /data/g
         [ -f "$TMP/vol/g" ]
-        run berth run --rm -v relative:/data busybox true
+        run berth run --rm -v bad/name:/data busybox true
         [ "$status" -eq 125 ]
 }
 

@@ -325,7 +325,7 @@ TEST(spec_gen_rejects)
 {
         ASSERT_TRUE(gen("{\"Config\":{},\"HostConfig\":{}}", -1) == NULL); /* no command */
         ASSERT_TRUE(gen("{\"Config\":{\"Cmd\":[\"x\"],\"WorkingDir\":\"rel\"},\"HostConfig\":{}}", -1) == NULL);
-        ASSERT_TRUE(gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"Binds\":[\"vol:/x\"]}}", -1) == NULL);
+        ASSERT_TRUE(gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"Binds\":[\"/a:relative\"]}}", -1) == NULL);
         ASSERT_TRUE(gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"Binds\":[\"/a:/x:bogus\"]}}", -1) == NULL);
         ASSERT_TRUE(gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"Ulimits\":[{\"Name\":\"bogus\"}]}}", -1) ==
                     NULL);
