@@ -15,8 +15,14 @@ BUILD_PKGS="gcc clang meson ninja-build pkg-config libjson-c-dev libseccomp-dev 
 TEST_PKGS="python3 busybox-static bats jq sqlite3 iproute2 uidmap procps util-linux e2fsprogs crun runc
         podman skopeo umoci containerd user-mode-linux hyperfine time"
 
+# Conformance (scripts/conformance.sh only, when BERTH_DEPS_CONFORMANCE=1): Go
+# and Debian's runtime-tools source, to build the OCI validation programs
+# offline when the package ships them.
+CONFORMANCE_PKGS="golang-go golang-github-opencontainers-runtime-tools-dev"
+
 missing=""
-for p in $BUILD_PKGS $( [ "${BERTH_DEPS_BUILD_ONLY:-0}" = 1 ] || echo $TEST_PKGS ); do
+for p in $BUILD_PKGS $( [ "${BERTH_DEPS_BUILD_ONLY:-0}" = 1 ] || echo $TEST_PKGS ) \
+        $( [ "${BERTH_DEPS_CONFORMANCE:-0}" = 1 ] && echo $CONFORMANCE_PKGS ); do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

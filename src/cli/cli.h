@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 struct berr;
+struct engine;
+struct json_object;
 struct store;
 
 #define EXIT_USAGE  125
@@ -21,6 +23,7 @@ struct cli {
         const char *root;    /* --root */
         const char *runroot; /* --runroot */
         struct store *store; /* opened on first use; owned */
+        struct engine *engine; /* opened on first use; owned */
 };
 
 struct cli_command {
@@ -52,3 +55,21 @@ int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_system(struct cli *cli, int argc, char **argv);
 int cmd_system_df(struct cli *cli, int argc, char **argv);
 int cmd_busybox_image(struct cli *cli, int argc, char **argv);
+
+/* Containers (cmd-run.c, cmd-ps.c, ...). */
+/* Opens the engine on the store (once); reports the error itself and returns NULL on failure. */
+struct engine *cli_engine(struct cli *cli);
+/* For `inspect`: the container's document when what names one. 1 found, 0 not. */
+int cli_container_inspect_json(struct cli *cli, const char *what, struct json_object **ret);
+int cmd_run(struct cli *cli, int argc, char **argv);
+int cmd_create(struct cli *cli, int argc, char **argv);
+int cmd_start(struct cli *cli, int argc, char **argv);
+int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_restart(struct cli *cli, int argc, char **argv);
+int cmd_kill(struct cli *cli, int argc, char **argv);
+int cmd_rm(struct cli *cli, int argc, char **argv);
+int cmd_ps(struct cli *cli, int argc, char **argv);
+int cmd_logs(struct cli *cli, int argc, char **argv);
+int cmd_wait(struct cli *cli, int argc, char **argv);
+int cmd_exec(struct cli *cli, int argc, char **argv);
+int cmd_container(struct cli *cli, int argc, char **argv);

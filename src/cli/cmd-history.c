@@ -106,6 +106,11 @@ int cmd_history(struct cli *cli, int argc, char **argv)
         if (r < 0 || image_read_config(s, id, &cfg, NULL, NULL, &err) < 0 ||
             image_get_layers(s, id, &layers, &n_layers, &err) < 0)
                 return cli_error(err);
+        /* An image without history (some tools write none) shows one row per layer, as docker does. */
+        if (cfg->n_history == 0 && n_layers > 0) {
+                cfg->history = xcalloc(n_layers, sizeof(*cfg->history));
+                cfg->n_history = n_layers;
+        }
         /* Newest first; each non-empty entry owns the next layer from the bottom. */
         {
                 size_t n = cfg->n_history;

@@ -31,9 +31,14 @@ static int print_format(struct json_object *doc, const char *format)
                         }
                         a = xstrndup(p + 2, (size_t)(end - p - 2));
                         w = strv_split(a, " \t");
+                        const char *index = NULL;
+
                         if (strv_length(w) == 2 && streq(w[0], "json")) {
                                 json = true;
                                 expr = w[1];
+                        } else if (strv_length(w) == 3 && streq(w[0], "index")) {
+                                expr = w[1];
+                                index = w[2];
                         } else if (strv_length(w) == 1)
                                 expr = w[0];
                         else {
@@ -51,6 +56,24 @@ static int print_format(struct json_object *doc, const char *format)
                         if (!cur && path && path[0]) {
                                 fprintf(stderr, "Error: template: can't evaluate field %s\n", expr + 1);
                                 return EXIT_FAILED;
+                        }
+                        if (index) {
+                                /* {{index .Array N}} or {{index .Map "key"}} */
+                                uint32_t k;
+                                if (json_object_is_type(cur, json_type_array) && parse_uint32(index, &k) == 0 &&
+                                    k < json_object_array_length(cur))
+                                        cur = json_object_array_get_idx(cur, k);
+                                else if (json_object_is_type(cur, json_type_object) && index[0] == '"' &&
+                                         endswith(index, "\"") && strlen(index) >= 2) {
+                                        _cleanup_free_ char *key = xstrndup(index + 1, strlen(index) - 2);
+                                        if (!json_object_object_get_ex(cur, key, &cur))
+                                                cur = NULL;
+                                } else {
+                                        fprintf(stderr,
+                                                "Error: template: error calling index: index out of range: %s\n",
+                                                index);
+                                        return EXIT_FAILED;
+                                }
                         }
                         if (json || json_object_is_type(cur, json_type_object) ||
                             json_object_is_type(cur, json_type_array)) {
@@ -91,7 +114,7 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                 {NULL, 0, NULL, 0},
         };
         _cleanup_json_ struct json_object *all = json_new_array();
-        const char *format = NULL;
+        const char *format = NULL, *type = NULL;
         struct store *s;
         int c, status = 0;
 
@@ -101,8 +124,9 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                         format = optarg;
                         break;
                 case 't':
-                        if (!streq(optarg, "image"))
-                                return cli_usage_error(cmd, "unsupported --type '%s' (only images exist yet)", optarg);
+                        if (!streq(optarg, "image") && !streq(optarg, "container"))
+                                return cli_usage_error(cmd, "unsupported --type '%s'", optarg);
+                        type = optarg;
                         break;
                 case 'h':
                         printf("Usage:  berth %s [OPTIONS] IMAGE [IMAGE...]\n\nDisplay detailed information on one or "
@@ -123,8 +147,20 @@ static int inspect(struct cli *cli, int argc, char **argv, const char *cmd)
                 _cleanup_(berr_freep) struct berr *err = NULL;
                 _cleanup_free_ char *id = NULL;
                 struct json_object *doc = NULL;
-                int r = image_resolve(s, argv[i], &id, NULL, &err);
+                int r;
 
+                /* docker looks for a container first, then an image */
+                if (streq(cmd, "inspect") && (!type || streq(type, "container")) &&
+                    cli_container_inspect_json(cli, argv[i], &doc) > 0) {
+                        json_append(all, doc);
+                        continue;
+                }
+                if (type && streq(type, "container")) {
+                        fprintf(stderr, "Error: No such container: %s\n", argv[i]);
+                        status = EXIT_FAILED;
+                        continue;
+                }
+                r = image_resolve(s, argv[i], &id, NULL, &err);
                 if (r == 0) {
                         fprintf(stderr, "Error: No such image: %s\n", argv[i]);
                         status = EXIT_FAILED;

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "engine/engine.h"
 #include "image/store.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -20,21 +21,34 @@
 #include "lib/util.h"
 
 static const char *arg_root = STORE_DEFAULT_ROOT;
-static const char *arg_runroot = STORE_DEFAULT_RUNROOT;
+static const char *arg_runroot = NULL; /* default: STORE_DEFAULT_RUNROOT, or <root>/run with --root alone */
+static bool arg_root_given = false;
 
 static const struct cli_command commands[] = {
-        {"busybox-image", cmd_busybox_image, "Create the busybox image from the host's busybox-static"},
-        {"history", cmd_history, "Show the history of an image"},
-        {"image", cmd_image, "Manage images"},
-        {"images", cmd_images, "List images"},
-        {"import", cmd_import, "Import the contents from a tarball to create a filesystem image"},
-        {"inspect", cmd_inspect, "Return low-level information on objects"},
-        {"load", cmd_load, "Load an image from a tar archive or STDIN"},
-        {"rmi", cmd_rmi, "Remove one or more images"},
-        {"save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)"},
-        {"system", cmd_system, "Manage Berth"},
-        {"tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
-        {NULL, NULL, NULL},
+        { "busybox-image", cmd_busybox_image, "Create the busybox image from the host's busybox-static" },
+        { "container", cmd_container, "Manage containers" },
+        { "create", cmd_create, "Create a new container" },
+        { "exec", cmd_exec, "Execute a command in a running container" },
+        { "history", cmd_history, "Show the history of an image" },
+        { "image", cmd_image, "Manage images" },
+        { "images", cmd_images, "List images" },
+        { "import", cmd_import, "Import the contents from a tarball to create a filesystem image" },
+        { "inspect", cmd_inspect, "Return low-level information on objects" },
+        { "kill", cmd_kill, "Kill one or more running containers" },
+        { "load", cmd_load, "Load an image from a tar archive or STDIN" },
+        { "logs", cmd_logs, "Fetch the logs of a container" },
+        { "ps", cmd_ps, "List containers" },
+        { "restart", cmd_restart, "Restart one or more containers" },
+        { "rm", cmd_rm, "Remove one or more containers" },
+        { "rmi", cmd_rmi, "Remove one or more images" },
+        { "run", cmd_run, "Create and run a new container from an image" },
+        { "save", cmd_save, "Save one or more images to a tar archive (streamed to STDOUT by default)" },
+        { "start", cmd_start, "Start one or more stopped containers" },
+        { "stop", cmd_stop, "Stop one or more running containers" },
+        { "system", cmd_system, "Manage Berth" },
+        { "tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
+        { "wait", cmd_wait, "Block until one or more containers stop, then print their exit codes" },
+        { NULL, NULL, NULL },
 };
 
 struct store *cli_store(struct cli *cli)
@@ -75,7 +89,7 @@ static void usage(FILE *out, const char *group, const struct cli_command *cmds)
                 fputs("A container engine\n\n"
                       "Options:\n"
                       "      --root DIR         Root of persistent state (default \"" STORE_DEFAULT_ROOT "\")\n"
-                      "      --runroot DIR      Root of runtime state (default \"" STORE_DEFAULT_RUNROOT "\")\n"
+                      "      --runroot DIR      Root of runtime state (default \"" STORE_DEFAULT_RUNROOT "\", or ROOT/run with --root)\n"
                       "  -l, --log-level LEVEL  Set the logging level (\"debug\"|\"info\"|\"warn\"|\"error\")\n"
                       "  -D, --debug            Enable debug mode\n"
                       "  -v, --version          Print version information and quit\n"
@@ -146,6 +160,7 @@ int main(int argc, char **argv)
                 switch (c) {
                 case 'R':
                         arg_root = optarg;
+                        arg_root_given = true;
                         break;
                 case 'U':
                         arg_runroot = optarg;
@@ -169,11 +184,16 @@ int main(int argc, char **argv)
                         return cli_usage_error(NULL, "invalid global option");
                 }
         }
+        /* --root alone keeps the runtime state under it too, so separate roots never share state */
+        _cleanup_free_ char *runroot_default = NULL;
+        if (!arg_runroot)
+                arg_runroot = arg_root_given ? (runroot_default = xasprintf("%s/run", arg_root)) : STORE_DEFAULT_RUNROOT;
         if (!*arg_root || !*arg_runroot)
                 return cli_usage_error(NULL, "--root and --runroot must not be empty");
         cli.root = arg_root;
         cli.runroot = arg_runroot;
         r = cli_dispatch(&cli, NULL, commands, argc - optind, argv + optind);
+        engine_free(cli.engine);
         store_close(cli.store);
         if (fflush(stdout) != 0 && r == 0) {
                 fprintf(stderr, "Error: write output: %m\n");

@@ -162,6 +162,11 @@ const char *format_short_id(const char *id, char *buf)
 {
         const char *hex = startswith(id, "sha256:");
 
-        snprintf(buf, 13, "%s", hex ? hex : id);
+        const char *src = hex ? hex : id;
+        size_t i = 0;
+
+        for (; i < 12 && src[i]; i++)
+                buf[i] = src[i];
+        buf[i] = 0;
         return buf;
 }

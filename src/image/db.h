@@ -5,8 +5,8 @@
  * The metadata database <root>/berth.db (SQLite, WAL, foreign keys, a busy
  * timeout so concurrent CLIs wait instead of failing). Each module owns its
  * tables and brings them up to date with db_migrate(): migrations are numbered
- * per module and applied once, in order, each in its own transaction; the
- * versions reached are kept in the table schema_versions(module, version).
+ * per module and applied once, in order, all pending ones in one transaction;
+ * the versions reached are kept in the table schema_versions(module, version).
  *
  * The image module registers "image" (images, tags, manifests, layers,
  * image_layers, image_holds). Later modules (containers, volumes, networks)

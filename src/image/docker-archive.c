@@ -154,6 +154,20 @@ int load_images(struct store *s, struct arc *a, struct load_image *lis, size_t n
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *id = NULL;
 
+                /* docker says when a tag moves away from another image. */
+                for (size_t k = 0; lis[i].tags && lis[i].tags[k]; k++) {
+                        _cleanup_free_ char *old = NULL, *fam = NULL;
+
+                        if (image_resolve(s, lis[i].tags[k], &old, NULL, NULL) <= 0 ||
+                            streq(old, lis[i].config->digest))
+                                continue;
+                        fam = image_ref_familiarize(lis[i].tags[k]);
+                        strv_push_take(
+                                &res->lines,
+                                xasprintf(
+                                        "The image %s already exists, renaming the old one with ID %s to empty string",
+                                        fam, old));
+                }
                 r = load_image_commit(s, a, &lis[i], &id, err);
                 if (r < 0)
                         return r;

@@ -1004,3 +1004,41 @@ int image_release(struct store *s, const char *id, const char *holder, struct be
 
         return r < 0 ? r : 0;
 }
+
+int image_ensure_snapshots(struct store *s, const char *id, char **ret_top, struct berr **err)
+{
+        struct image_layer *layers = NULL;
+        size_t n = 0;
+        int r;
+
+        r = image_get_layers(s, id, &layers, &n, err);
+        if (r < 0)
+                return r;
+#ifdef HAVE_SNAPSHOT
+        for (size_t i = 0; s->snapshots && i < n; i++) {
+                _cleanup_close_ int fd = -1;
+                char chain[LAYER_DIGEST_MAX];
+
+                r = snapshot_exists(s->snapshots, layers[i].chain_id, err);
+                if (r < 0)
+                        goto out;
+                if (r > 0)
+                        continue;
+                fd = store_blob_open(s, layers[i].blob_digest, err);
+                if (fd < 0) {
+                        r = fd;
+                        goto out;
+                }
+                r = snapshot_unpack(s->snapshots, i ? layers[i - 1].chain_id : NULL, fd, layers[i].diff_id,
+                                    layers[i].blob_digest, chain, NULL, err);
+                if (r < 0)
+                        goto out;
+        }
+#endif
+        r = 0;
+        if (ret_top)
+                *ret_top = n ? xstrdup(layers[n - 1].chain_id) : NULL;
+out:
+        image_layers_free(layers, n);
+        return r;
+}

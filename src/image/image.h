@@ -158,3 +158,8 @@ uint64_t image_shared_layers_size(struct store *s);
 int image_hold(struct store *s, const char *id, const char *holder, struct berr **err);
 /* Drops the hold; absent is fine. */
 int image_release(struct store *s, const char *id, const char *holder, struct berr **err);
+
+/* Makes sure every layer of the image is unpacked (snapshots are a cache of the blobs: a crash or a
+ * concurrent rmi may have removed one) and returns the top chain ID (owned; NULL for an image
+ * without layers): what the engine mounts for a container. */
+int image_ensure_snapshots(struct store *s, const char *id, char **ret_top, struct berr **err);

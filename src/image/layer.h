@@ -61,7 +61,9 @@ struct layer_unpack_opts {
          * for overlayfs mounted with "userxattr" (rootless). */
         bool userxattr;
         /* Do not chown entries to the archive's uid/gid (unprivileged unpacking: everything
-         * stays owned by the caller). Device nodes then fail with EPERM as they would anyway. */
+         * stays owned by the caller). Device nodes that cannot be made (EPERM) are then
+         * skipped, as docker and podman do in a user namespace, and xattrs refused with EPERM
+         * or ENOTSUP (trusted.*) are left out. */
         bool no_chown;
 };
 

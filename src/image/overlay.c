@@ -57,6 +57,10 @@ static int mount_new_api(char *const *lowers, const char *upper, const char *wor
         if (upper && (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
                       fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0))
                 return fs_error(fsfd, err, "overlay upper/work dir");
+        /* No redirects: a renamed lower directory is copied up whole, so the upper dir is a
+         * complete diff that layer_create_tar() can pack (commit, export, build). */
+        if (upper && fsconfig(fsfd, FSCONFIG_SET_STRING, "redirect_dir", "off", 0) < 0)
+                return fs_error(fsfd, err, "overlay redirect_dir=off");
         if (o->userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
                 return fs_error(fsfd, err, "overlay userxattr");
         if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -84,7 +88,7 @@ static int mount_legacy(int layers_dirfd, char *const *short_lowers, const char 
         if (tfd < 0)
                 return berr_sys(err, "open mount target '%s'", target);
         if (upper)
-                opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
+                opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,redirect_dir=off%s", lower, upper, work,
                                  o->userxattr ? ",userxattr" : "");
         else
                 opts = xasprintf("lowerdir=%s%s", lower, o->userxattr ? ",userxattr" : "");

@@ -39,6 +39,9 @@
 #define SHORT_ID_LEN      16
 #define SNAPSHOT_META_MAX 256
 #define TMP_GRACE_SECONDS 600
+/* mount(2) without lowerdir+: at most this many layers stay separate lower dirs (each short
+ * path takes about 20 bytes of the one page of options), the rest is flattened. */
+#define FLAT_KEEP_LAYERS 100
 
 struct snapshot_store {
         char *dir; /* owned: <root>/layers */
@@ -459,11 +462,48 @@ static bool overlay_unavailable(int r)
         return r == -ENODEV || r == -EPERM || r == -EOPNOTSUPP;
 }
 
+static int copy_stack(struct snapshot_store *s, const char *chain_id, const char *target, struct berr **err);
+
+/*
+ * <hex>/flat: the merged tree of chain_id's whole stack (layers copied bottom up, whiteouts
+ * applied), made once, for kernels whose mount(2) cannot take a deep stack: the bottom of the
+ * stack becomes this one lower dir. Made in tmp/ and renamed into place like a snapshot.
+ */
+static int ensure_flat(struct snapshot_store *s, const char *chain_id, struct berr **err)
+{
+        _cleanup_free_ char *flat = xasprintf("%s/flat", hex_of(chain_id)), *tmp = NULL, *tmp_path = NULL;
+        _cleanup_free_ char *link = xasprintf("l/%.*sf", SHORT_ID_LEN, hex_of(chain_id));
+        _cleanup_free_ char *target = xasprintf("../%s", flat);
+        _cleanup_close_ int tfd = -1;
+        struct stat st;
+        int r;
+
+        if (fstatat(s->fd, flat, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                tfd = make_tmp(s, &tmp, err);
+                if (tfd < 0)
+                        return tfd;
+                tmp_path = path_join(s->dir, tmp);
+                r = copy_stack(s, chain_id, tmp_path, err);
+                if (r >= 0 && fchmod(tfd, 0755) < 0)
+                        r = berr_sys(err, "chmod flattened stack");
+                if (r >= 0 && renameat2(s->fd, tmp, s->fd, flat, RENAME_NOREPLACE) < 0 && errno != EEXIST)
+                        r = berr_sys(err, "move flattened stack into place");
+                (void)rm_rf_at(s->fd, tmp, NULL); /* gone when renamed; else best effort, swept later */
+                if (r < 0)
+                        return berr_wrap(err, "flatten the bottom layers of '%s'", chain_id);
+        }
+        if (symlinkat(target, s->fd, link) < 0 && errno != EEXIST)
+                return berr_sys(err, "create short link '%s'", link);
+        return 0;
+}
+
 static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, const char *upper, const char *work,
                                const char *target, const struct snapshot_mount_opts *o, struct berr **err)
 {
         _cleanup_(strv_freep) char **chain = NULL, **lowers = NULL, **shorts = NULL;
         struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount};
+        struct berr *e = NULL;
+        size_t n;
         int r;
 
         if (chain_id) {
@@ -483,6 +523,29 @@ static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, c
                 strv_push_take(&lowers, path_join(s->dir, "empty"));
                 strv_push(&shorts, "empty");
         }
+        r = overlay_mount(s->fd, lowers, shorts, o->readonly ? NULL : upper, work, target, &oo, &e);
+        n = strv_length(chain);
+        if (r != -E2BIG || n <= FLAT_KEEP_LAYERS) {
+                if (r < 0 && err)
+                        *err = e;
+                else
+                        berr_free(e);
+                return r;
+        }
+        /* Too deep for mount(2) on a kernel without lowerdir+: keep the top layers, and merge
+         * the rest into one flattened lower dir. */
+        log_debug("%s; flattening all but the top %d layers", berr_msg(e), FLAT_KEEP_LAYERS);
+        berr_free(e);
+        r = ensure_flat(s, chain[FLAT_KEEP_LAYERS], err);
+        if (r < 0)
+                return r;
+        for (size_t i = FLAT_KEEP_LAYERS; i < n; i++) {
+                free(lowers[i]);
+                free(shorts[i]);
+                lowers[i] = shorts[i] = NULL;
+        }
+        lowers[FLAT_KEEP_LAYERS] = xasprintf("%s/%s/flat", s->dir, hex_of(chain[FLAT_KEEP_LAYERS]));
+        shorts[FLAT_KEEP_LAYERS] = xasprintf("l/%.*sf", SHORT_ID_LEN, hex_of(chain[FLAT_KEEP_LAYERS]));
         return overlay_mount(s->fd, lowers, shorts, o->readonly ? NULL : upper, work, target, &oo, err);
 }
 

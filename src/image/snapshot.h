@@ -11,6 +11,7 @@
  *   <chain-hex>/diff-id     the layer's diff_id
  *   <chain-hex>/size        bytes of the uncompressed tar, decimal
  *   <chain-hex>/link        the short name of the diff dir under l/
+ *   <chain-hex>/flat/       only for mount(2) of deep stacks: the merged tree of the stack
  *   l/<short>               symlink to ../<chain-hex>/diff (short lowerdir paths for mount(2))
  *   tmp/                    unpacks in progress (removed on failure; stale ones swept on open)
  *   empty/                  an empty lower dir for containers of an empty image
@@ -108,9 +109,10 @@ struct snapshot_mount_opts {
  * of the stack of chain_id (NULL: an empty image) with upper_dir and work_dir (existing
  * directories on the same file system, the container's own). Deep stacks go through the
  * new mount API's "lowerdir+" (Linux 6.8+), else through short l/ links (mount(2) takes
- * one page of options). In copy mode, target gets a copy of the merged layers and is
- * itself the writable root; upper_dir and work_dir are not used. opts may be NULL (auto).
- * ret_mode (may be NULL) says what was done. On failure nothing is mounted or copied.
+ * one page of options); when even those do not fit, all but the top 100 layers are
+ * flattened once into <chain-hex>/flat (a copy with whiteouts applied) of the 101st.
+ * In copy mode, target gets a copy of the merged layers and is itself the writable root; upper_dir and work_dir are not
+ * used. opts may be NULL (auto). ret_mode (may be NULL) says what was done. On failure nothing is mounted or copied.
  */
 int snapshot_mount(struct snapshot_store *s, const char *chain_id, const char *upper_dir, const char *work_dir,
                    const char *target, const struct snapshot_mount_opts *opts, enum snapshot_mount_mode *ret_mode,

@@ -437,6 +437,11 @@ static int extract_node(struct extractor *x, struct archive_entry *e, int pfd, c
                 if (r < 0)
                         return r;
         }
+        if (r < 0 && errno == EPERM && x->opts->no_chown && (type == AE_IFCHR || type == AE_IFBLK)) {
+                /* Unprivileged (rootless): device nodes cannot be made, as docker and podman skip them. */
+                log_debug("skipping device node '%s': not permitted", name);
+                return 1;
+        }
         if (r < 0)
                 return berr_sys(err, "create");
         return set_meta(x, e, -1, pfd, name, type == AE_IFLNK, -1, err);
@@ -646,7 +651,8 @@ static int extract_entry(struct extractor *x, struct archive *a, struct archive_
                 }
         if (r < 0)
                 return berr_wrap(err, "'%s'", raw);
-        mark_created(x, path);
+        if (r == 0)
+                mark_created(x, path);
         return 0;
 }
 

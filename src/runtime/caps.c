@@ -72,17 +72,26 @@ int caps_drop_bounding(const struct oci_capabilities *caps, struct berr **err)
         return 0;
 }
 
-static int set_ambient(uint64_t ambient, int last, struct berr **err)
+/*
+ * The kernel only lets a capability be ambient when it is both permitted and
+ * inheritable. runc's default config.json lists ambient capabilities without
+ * an inheritable set (dropped after CVE-2022-29162), and runc and crun run it:
+ * such capabilities are skipped, as there, instead of failing the container.
+ */
+static int set_ambient(uint64_t ambient, uint64_t allowed, int last, struct berr **err)
 {
         if (cap_reset_ambient() < 0 && errno != EINVAL) /* EINVAL: a kernel without ambient capabilities */
                 return berr_sys(err, "clear the ambient capabilities");
         for (int cap = 0; cap <= last && cap < 64; cap++) {
                 if (!(ambient & (UINT64_C(1) << cap)))
                         continue;
+                if (!(allowed & (UINT64_C(1) << cap))) {
+                        log_debug("ambient capability %d is not permitted and inheritable, skipped", cap);
+                        continue;
+                }
                 if (cap_set_ambient((cap_value_t) cap, CAP_SET) < 0) {
                         _cleanup_free_ char *name = cap_display_name(cap);
-                        return berr_sys(err, "raise ambient capability %s (it must be permitted and inheritable)",
-                                        name);
+                        return berr_sys(err, "raise ambient capability %s", name);
                 }
         }
         return 0;
@@ -146,5 +155,6 @@ int caps_apply(const struct oci_capabilities *caps, struct berr **err)
                 }
                 return berr_sys(err, "set the effective, permitted and inheritable capabilities");
         }
-        return set_ambient(caps_mask(caps, OCI_CAP_AMBIENT), last, err);
+        return set_ambient(caps_mask(caps, OCI_CAP_AMBIENT),
+                           caps_mask(caps, OCI_CAP_PERMITTED) & caps_mask(caps, OCI_CAP_INHERITABLE), last, err);
 }

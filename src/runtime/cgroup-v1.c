@@ -38,7 +38,7 @@ static int put_i64(int dirfd, const char *field, const char *file, int64_t v, st
 {
         char buf[32];
 
-        snprintf(buf, sizeof(buf), "%" PRId64, v);
+        (void) snprintf(buf, sizeof(buf), "%" PRId64, v);
         return put(dirfd, field, file, buf, err);
 }
 
@@ -46,7 +46,7 @@ static int put_u64(int dirfd, const char *field, const char *file, uint64_t v, s
 {
         char buf[32];
 
-        snprintf(buf, sizeof(buf), "%" PRIu64, v);
+        (void) snprintf(buf, sizeof(buf), "%" PRIu64, v);
         return put(dirfd, field, file, buf, err);
 }
 
@@ -272,13 +272,13 @@ static int v1_blkio(struct cgroup *cg, const struct oci_block_io *b, struct berr
                 if (r < 0)
                         return r;
                 if (d->has_weight) {
-                        snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
+                        (void) snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
                         r = put(fd, "blockIO.weightDevice", weight_dev, buf, err);
                         if (r < 0)
                                 return r;
                 }
                 if (d->has_leaf_weight) {
-                        snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->leaf_weight);
+                        (void) snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->leaf_weight);
                         r = put(fd, "blockIO.weightDevice.leafWeight", "blkio.leaf_weight_device", buf, err);
                         if (r < 0)
                                 return r;
@@ -292,7 +292,7 @@ static int v1_blkio(struct cgroup *cg, const struct oci_block_io *b, struct berr
                         r = check_dev(d->major, d->minor, throttle_field[k], i, err);
                         if (r < 0)
                                 return r;
-                        snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, d->rate);
+                        (void) snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, d->rate);
                         r = put(fd, throttle_field[k], throttle_file_v1[k], buf, err);
                         if (r < 0)
                                 return r;
@@ -345,17 +345,17 @@ static int v1_devices(struct cgroup *cg, const struct oci_resources *res, struct
                 _cleanup_free_ char *field = xasprintf("devices[%zu]", i);
 
                 if (d->type == 'a')
-                        snprintf(line, sizeof(line), "a");
+                        (void) snprintf(line, sizeof(line), "a");
                 else {
                         if (d->major < 0)
-                                snprintf(maj, sizeof(maj), "*");
+                                (void) snprintf(maj, sizeof(maj), "*");
                         else
-                                snprintf(maj, sizeof(maj), "%" PRId64, d->major);
+                                (void) snprintf(maj, sizeof(maj), "%" PRId64, d->major);
                         if (d->minor < 0)
-                                snprintf(min, sizeof(min), "*");
+                                (void) snprintf(min, sizeof(min), "*");
                         else
-                                snprintf(min, sizeof(min), "%" PRId64, d->minor);
-                        snprintf(line, sizeof(line), "%c %s:%s %s", d->type, maj, min, cgroup_device_access(d));
+                                (void) snprintf(min, sizeof(min), "%" PRId64, d->minor);
+                        (void) snprintf(line, sizeof(line), "%c %s:%s %s", d->type, maj, min, cgroup_device_access(d));
                 }
                 r = put(fd, field, d->allow ? "devices.allow" : "devices.deny", line, err);
                 if (r < 0)
@@ -399,7 +399,7 @@ static int v1_network(struct cgroup *cg, const struct oci_resources *res, struct
                         r = check_ifname(p->name, i, err);
                         if (r < 0)
                                 return r;
-                        snprintf(buf, sizeof(buf), "%s %u", p->name, p->priority);
+                        (void) snprintf(buf, sizeof(buf), "%s %u", p->name, p->priority);
                         r = put(fd, "network.priorities", "net_prio.ifpriomap", buf, err);
                         if (r < 0)
                                 return r;

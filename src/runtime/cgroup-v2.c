@@ -68,9 +68,9 @@ static int unsupported(const char *field, struct berr **err)
 static void limit_str(int64_t v, char buf[static 32])
 {
         if (v < 0)
-                snprintf(buf, 32, "max");
+                (void) snprintf(buf, 32, "max");
         else
-                snprintf(buf, 32, "%" PRId64, v);
+                (void) snprintf(buf, 32, "%" PRId64, v);
 }
 
 static int enable_controllers(struct cgroup *cg, struct berr **err)
@@ -176,7 +176,7 @@ static int v2_cpu(int fd, const struct oci_cpu *c, struct berr **err)
         if ((c->has_quota && c->quota != 0) || (c->has_period && c->period != 0)) {
                 char q[32] = "max";
                 if (c->has_quota && c->quota > 0)
-                        snprintf(q, sizeof(q), "%" PRId64, c->quota);
+                        (void) snprintf(q, sizeof(q), "%" PRId64, c->quota);
                 if (c->has_period && c->period != 0)
                         r = putf(fd, "cpu.quota", "cpu.max", err, "%s %" PRIu64, q, c->period);
                 else
@@ -560,13 +560,13 @@ static unsigned rule_access_mask(const struct oci_device_rule *r)
 int cgroup_bpf_devices_program(const struct oci_device_rule *rules, size_t n, void **ret_insns, size_t *ret_n,
                                struct berr **err)
 {
-        const size_t max = 8 + n * 8;
+        const size_t max = 8 + n * (size_t) 8;
         _cleanup_free_ struct bpf_insn *p = NULL;
         bool terminated = false;
         size_t k = 0;
         int r;
 
-        if (n > SPEC_MAX_ITEMS * 2 || max > BPF_MAX_INSNS)
+        if (n > (size_t) SPEC_MAX_ITEMS * 2 || max > BPF_MAX_INSNS)
                 return berr_set(err, E2BIG, "too many device rules (%zu)", n);
         for (size_t i = 0; i < n; i++)
                 if ((r = cgroup_device_rule_check(&rules[i], i, err)) < 0)

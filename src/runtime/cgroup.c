@@ -268,7 +268,7 @@ int cgroup_add_device_rules(struct cgroup *cg, const struct oci_device_rule *rul
 {
         int r;
 
-        if (n > SPEC_MAX_ITEMS || cg->n_extra_devices + n > 2 * SPEC_MAX_ITEMS)
+        if (n > SPEC_MAX_ITEMS || cg->n_extra_devices + n > 2 * (size_t) SPEC_MAX_ITEMS)
                 return berr_set(err, E2BIG, "too many device rules");
         for (size_t i = 0; i < n; i++) {
                 r = cgroup_device_rule_check(&rules[i], i, err);
@@ -588,12 +588,11 @@ static int load_hierarchy(struct json_object *jh, size_t i, enum cgroup_mode mod
 {
         const char *name = NULL, *path = NULL;
         uint64_t created = 0;
-        int r;
 
-        if ((r = json_get_string(jh, "name", "name", &name, err)) < 0 ||
-            (r = json_get_string(jh, "path", "path", &path, err)) < 0 ||
-            (r = json_get_uint64(jh, "created", "created", &created, err)) < 0 ||
-            (r = json_get_strv(jh, "controllers", "controllers", &h->controllers, err)) < 0)
+        if (json_get_string(jh, "name", "name", &name, err) < 0 ||
+            json_get_string(jh, "path", "path", &path, err) < 0 ||
+            json_get_uint64(jh, "created", "created", &created, err) < 0 ||
+            json_get_strv(jh, "controllers", "controllers", &h->controllers, err) < 0)
                 return berr_wrap(err, "hierarchies[%zu]", i);
         if (!name || !path || path[0] != '/' || path_has_dotdot(path) || strchr(name, '/') ||
             path_has_dotdot(name) || created > CGROUP_MAX_DEPTH || (mode == CGROUP_MODE_V1) != !!h->controllers)
@@ -618,9 +617,9 @@ int cgroup_load(const struct cgroup_env *env, const char *description, struct cg
         r = json_parse_buf(description, strlen(description), &o, err);
         if (r < 0)
                 return berr_wrap(err, "cgroup description");
-        if ((r = json_get_string(o, "mode", "mode", &mode, err)) < 0 ||
-            (r = json_get_string(o, "mountpoint", "mountpoint", &mp, err)) < 0 ||
-            (r = json_get_array(o, "hierarchies", "hierarchies", &a, err)) < 0)
+        if (json_get_string(o, "mode", "mode", &mode, err) < 0 ||
+            json_get_string(o, "mountpoint", "mountpoint", &mp, err) < 0 ||
+            json_get_array(o, "hierarchies", "hierarchies", &a, err) < 0)
                 return berr_wrap(err, "cgroup description");
         if (!mode || !mp || !a || (!streq(mode, "v1") && !streq(mode, "v2")))
                 return berr_set(err, EINVAL, "cgroup description: missing or invalid mode, mountpoint or hierarchies");
@@ -855,10 +854,7 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err)
          * container gets SIGKILL too, but a frozen v1 task only dies once thawed: thaw it then. */
         if (cgroup_find_hierarchy(cg, "freezer")) {
                 int frozen = cgroup_is_frozen(cg, NULL);
-                if (frozen == 0 && cg->ops->freeze(cg, true, NULL) >= 0)
-                        thaw = true;
-                else if (frozen == 1 && sig == SIGKILL)
-                        thaw = true;
+                thaw = (frozen == 0 && cg->ops->freeze(cg, true, NULL) >= 0) || (frozen == 1 && sig == SIGKILL);
         }
         r = signal_pids(cg, sig, err);
         if (thaw)

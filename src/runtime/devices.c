@@ -76,6 +76,10 @@ static int open_parent_dir(int rootfd, const char *path, const char **ret_name, 
         char buf[64], *slash = strrchr(clean, '/');
         int fd;
 
+        *ret_name = strrchr(path, '/');
+        if (!slash || !*ret_name || !(*ret_name)[1])
+                return berr_set(err, EINVAL, "'%s' is not an absolute path to a file", path);
+        (*ret_name)++;
         *slash = 0;
         parent = path_mkdir_in_root(rootfd, *clean ? clean : "/", 0755, err);
         if (parent < 0)
@@ -83,7 +87,6 @@ static int open_parent_dir(int rootfd, const char *path, const char **ret_name, 
         fd = open(path_fd_proc(parent, buf, sizeof(buf)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return berr_sys(err, "open parent of '%s'", path);
-        *ret_name = path + (strrchr(path, '/') - path) + 1;
         return fd;
 }
 
@@ -178,7 +181,7 @@ int devices_setup(const struct oci_spec *spec, const struct mount_plan *plan, in
                 const struct oci_device *d = &spec->linux.devices[i];
                 struct dev_node n = {
                         .path = d->path,
-                        .type = d->type == 'u' ? 'c' : d->type,
+                        .type = (char) (d->type == 'u' ? 'c' : d->type),
                         .major = (unsigned) d->major,
                         .minor = (unsigned) d->minor,
                         .mode = d->has_file_mode ? d->file_mode : 0666,

@@ -372,6 +372,7 @@ int mounts_plan_new(const struct oci_spec *spec, bool no_pivot, struct mount_pla
         plan->no_pivot = no_pivot;
         plan->has_userns = plan_has_ns(spec, OCI_NS_USER);
         plan->has_cgroupns = plan_has_ns(spec, OCI_NS_CGROUP);
+        plan->has_mountns = plan_has_ns(spec, OCI_NS_MOUNT);
         *ret = TAKE_PTR(plan);
         return 0;
 }

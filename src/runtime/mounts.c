@@ -525,6 +525,8 @@ static void detach_outside_mounts(const char *rootfs)
                 if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
                         strv_push(&mps, f[4]);
         }
+        if (!mps)
+                return;
         n = strv_length(mps);
         for (size_t i = n; i > 0; i--) {
                 (void) mount(NULL, mps[i - 1], NULL, MS_SLAVE | MS_REC, NULL); /* never propagate to the host */
@@ -647,6 +649,26 @@ static int finish_root(const struct oci_spec *spec, const struct mount_plan *pla
         return 0;
 }
 
+/*
+ * Every step below changes the mount namespace it runs in (propagation of
+ * "/" first of all): refuse to run in the host's. pid 1 of the host is in the
+ * initial mount namespace; with a new pid namespace /proc is still the host's
+ * here, so /proc/1 is that process (unless /proc/self is 1: then we are it). If
+ * it cannot be read, the spec's word is all there is.
+ */
+static int check_private_mountns(const struct mount_plan *plan, struct berr **err)
+{
+        struct stat self, init;
+        char me[32] = {};
+
+        if (!plan->has_mountns)
+                return berr_set(err, EINVAL, "the rootfs needs a mount namespace (linux.namespaces has no \"mount\")");
+        if (stat("/proc/self/ns/mnt", &self) == 0 && stat("/proc/1/ns/mnt", &init) == 0 && self.st_ino == init.st_ino &&
+            self.st_dev == init.st_dev && !(readlink("/proc/self", me, sizeof(me) - 1) > 0 && streq(me, "1")))
+                return berr_set(err, EINVAL, "refusing to set up the rootfs in the host's mount namespace");
+        return 0;
+}
+
 int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                         struct cgroup *cg, struct berr **err)
 {
@@ -654,6 +676,9 @@ int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *pl
         _cleanup_close_ int rootfd = -1;
         int r;
 
+        r = check_private_mountns(plan, err);
+        if (r < 0)
+                return r;
         if (!real)
                 return berr_sys(err, "rootfs '%s'", rootfs);
         rootfd = prepare_root(plan, real, err);
@@ -669,6 +694,12 @@ int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *pl
         r = devices_setup(spec, plan, rootfd, err);
         if (r < 0)
                 return berr_wrap(err, "devices");
+        /* A missing process.cwd is created inside the rootfs, as runc and crun do. */
+        if (spec->has_process && spec->process.cwd) {
+                _cleanup_close_ int cwdfd = path_mkdir_in_root(rootfd, spec->process.cwd, 0755, err);
+                if (cwdfd < 0)
+                        return berr_wrap(err, "process.cwd '%s'", spec->process.cwd);
+        }
         r = plan->no_pivot ? do_move_root(rootfd, real, err) : do_pivot_root(rootfd, err);
         if (r < 0)
                 return r;

@@ -51,6 +51,7 @@ struct mount_plan {
         bool has_userns;
         bool has_cgroupns;
         bool default_devices; /* create /dev/null, zero, full, random, urandom, tty, /dev/ptmx link, fd links */
+        bool has_mountns;     /* the spec asks for a mount namespace; mounts_setup_rootfs() refuses to run without */
 };
 
 /* Builds the plan; errors name the mount ("mounts[3] (/proc): unknown option 'bogus'"). */

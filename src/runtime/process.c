@@ -125,15 +125,17 @@ static int apply_ioprio(const struct oci_io_priority *io, struct berr **err)
 static int apply_oom_score_adj(const struct oci_process *p, struct berr **err)
 {
         char buf[16];
+        int r;
 
         if (!p->has_oom_score_adj)
                 return 0;
         if (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)
                 return berr_set(err, EINVAL, "process.oomScoreAdj %d out of range (-1000..1000)", p->oom_score_adj);
-        snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-        if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, NULL) == 0)
+        (void) snprintf(buf, sizeof(buf), "%d", p->oom_score_adj); /* fits: range checked above */
+        r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, NULL);
+        if (r == 0)
                 return 0;
-        if (errno == EACCES || errno == EPERM) {
+        if (r == -EACCES || r == -EPERM) {
                 _cleanup_free_ char *cur = NULL;
                 size_t len;
 
@@ -143,7 +145,7 @@ static int apply_oom_score_adj(const struct oci_process *p, struct berr **err)
                                         "process.oomScoreAdj: lowering it from %d to %d needs CAP_SYS_RESOURCE, which "
                                         "this runtime does not have", atoi(cur), p->oom_score_adj);
         }
-        return berr_sys(err, "process.oomScoreAdj: write '%s'", buf);
+        return berr_errno(err, r, "process.oomScoreAdj: write '%s'", buf);
 }
 
 int process_apply_early(const struct oci_process *p, struct berr **err)
@@ -165,7 +167,7 @@ int process_apply_early(const struct oci_process *p, struct berr **err)
         if (r < 0)
                 return r;
         /* runc's default umask is 0022 when process.user.umask is absent. */
-        umask(p->user.has_umask ? (mode_t) (p->user.umask & 0777) : 0022);
+        (void) umask(p->user.has_umask ? (mode_t) (p->user.umask & 0777) : 0022);
         return 0;
 }
 

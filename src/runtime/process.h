@@ -39,7 +39,8 @@ int process_chdir(const struct oci_process *p, struct berr **err);
 /*
  * Capabilities (caps.c, with libcap). caps_drop_bounding() needs CAP_SETPCAP and so runs before the uid
  * changes; caps_apply() then sets the effective, permitted and inheritable sets and finally the ambient
- * set (which must be a subset of permitted and inheritable). An absent process.capabilities means no
+ * set (a capability that is not both permitted and inheritable is skipped there, as runc and crun do with
+ * their own default config). An absent process.capabilities means no
  * capabilities at all, as in runc. Capabilities this kernel does not know are skipped.
  */
 int caps_drop_bounding(const struct oci_capabilities *caps, struct berr **err);

@@ -181,7 +181,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp *sc, uint32_t 
         const struct oci_seccomp_rule *rule = &sc->rules[idx];
         _cleanup_free_ struct scmp_arg_cmp *conds = NULL;
         size_t known = 0;
-        uint32_t action;
+        uint32_t action = 0;
         int r;
 
         if (!rule->names || !rule->names[0])
@@ -288,7 +288,7 @@ int seccomp_program_new(const struct oci_seccomp *sc, struct seccomp_program **r
 {
         _cleanup_(seccomp_program_freep) struct seccomp_program *prog = xzalloc(sizeof(*prog));
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-        uint32_t def;
+        uint32_t def = 0;
         int r;
 
         if (sc->default_action == OCI_SECCOMP_NOTIFY)

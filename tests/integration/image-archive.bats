@@ -198,3 +198,17 @@ load image-helpers
         [ "$status" -eq 0 ]
         [ "$(berth inspect -f '{{.Id}}' app:2)" = "sha256:$c2" ]
 }
+
+@test "loading a tag that names another image moves it, as docker says" {
+        berth busybox-image >/dev/null
+        berth save -o "$TMP/bb.tar" busybox
+        mkdir -p "$TMP/rootfs/x"
+        tar -C "$TMP/rootfs" -cf "$TMP/r.tar" .
+        old=$(berth_at "$TMP/r2" import "$TMP/r.tar" busybox:latest)
+        run berth_at "$TMP/r2" load -i "$TMP/bb.tar"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "The image busybox:latest already exists, renaming the old one with ID $old to empty string" ]
+        [ "${lines[1]}" = "Loaded image: busybox:latest" ]
+        run berth_at "$TMP/r2" images --filter dangling=true --no-trunc -q
+        [ "$output" = "$old" ]
+}

@@ -67,6 +67,8 @@ load image-helpers
         id=$(echo "$doc" | jq -r '.[0].Id')
         run berth inspect --format '{{.Id}}' "${id:7:5}"
         [ "$output" = "$id" ]
+        run berth inspect --format '{{index .RepoTags 0}} {{index .Config.Cmd 0}} {{json .RootFS.Type}}' busybox
+        [ "$output" = 'busybox:latest sh "layers"' ]
         run berth inspect nosuchimage
         [ "$status" -eq 1 ]
         [[ "$output" == *"No such image: nosuchimage"* ]]
@@ -214,4 +216,29 @@ load image-helpers
         run berth images --filter bogus=1
         [ "$status" -eq 1 ]
         [[ "$output" == *"invalid filter 'bogus=1'"* ]]
+}
+
+@test "a removed snapshot is unpacked again from the kept blobs" {
+        berth busybox-image >/dev/null
+        chain=$(berth inspect -f '{{json .RootFS.Layers}}' busybox | jq -r '.[0]')
+        rm -rf "${ROOT:?}/layers/${chain#sha256:}"
+        # busybox-image again finds the image recorded and restores its layer
+        run berth busybox-image -q
+        [ "$status" -eq 0 ]
+        [ -x "$ROOT/layers/${chain#sha256:}/diff/bin/busybox" ]
+}
+
+@test "history of an image without history shows its layers" {
+        good=$TMP/arc
+        mkdir -p "$good/l1" "$TMP/src/etc"
+        echo x >"$TMP/src/etc/x"
+        tar -C "$TMP/src" -cf "$good/l1/layer.tar" etc
+        d=sha256:$(sha256sum <"$good/l1/layer.tar" | cut -d' ' -f1)
+        printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$d" >"$good/c.json"
+        echo '[{"Config":"c.json","RepoTags":["nohist:1"],"Layers":["l1/layer.tar"]}]' >"$good/manifest.json"
+        tar -C "$good" -cf "$TMP/a.tar" .
+        berth load -i "$TMP/a.tar"
+        run berth history --format '{{.ID}} {{.Size}}' nohist:1
+        [ "$status" -eq 0 ]
+        [ "$output" = "$(berth images -q nohist) 10.2kB" ]
 }

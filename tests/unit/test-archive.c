@@ -13,6 +13,7 @@
 
 #include "image/archive.h"
 #include "image/image.h"
+#include "image/snapshot.h"
 #include "image/store.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -141,4 +142,26 @@ TEST(load_refuses_mismatched_layer_and_keeps_store_clean)
         blobs = list_blobs("root");
         ASSERT_STREQ(blobs, "");
         image_load_result_clear(&res);
+}
+
+TEST(ensure_snapshots_restores_a_removed_layer)
+{
+        _cleanup_(store_closep) struct store *s = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_free_ char *id = NULL, *top = NULL;
+        _cleanup_close_ int in = -1;
+        struct image_import_opts o = {.source = "rootfs.tar"};
+
+        if (geteuid() != 0)
+                SKIP("unpacking root-owned layers needs root");
+        make_rootfs_tar("rootfs.tar");
+        ASSERT_OK_ERR(store_open("a", NULL, &s, &err), &err);
+        in = open("rootfs.tar", O_RDONLY | O_CLOEXEC);
+        ASSERT_OK_ERR(image_import(s, in, &o, &id, &err), &err);
+        ASSERT_OK_ERR(image_ensure_snapshots(s, id, &top, &err), &err);
+        ASSERT_EQ(snapshot_exists(s->snapshots, top, NULL), 1);
+        ASSERT_OK(snapshot_remove(s->snapshots, top, NULL));
+        ASSERT_EQ(snapshot_exists(s->snapshots, top, NULL), 0);
+        ASSERT_OK_ERR(image_ensure_snapshots(s, id, NULL, &err), &err);
+        ASSERT_EQ(snapshot_exists(s->snapshots, top, NULL), 1);
 }

@@ -774,3 +774,37 @@ TEST(snapshot_broken_directory_is_not_taken_for_whole)
         ASSERT_OK(lseek(g, 0, SEEK_SET));
         ASSERT_EQ(snapshot_unpack(s, NULL, g, NULL, NULL, c, NULL, &err), 1);
 }
+
+TEST(device_nodes_made_by_root_skipped_unprivileged)
+{
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        const struct ent ents[] = {{"dev/", 'd'}, {"dev/fifo", 'p'}, {"dev/after", 'f', "a"}};
+        struct archive *a = archive_write_new();
+        struct archive_entry *e = archive_entry_new();
+        struct stat st;
+
+        /* make_tar has no device type: write one null device by hand, then the rest */
+        make_tar("rest.tar", ents, ELEMENTSOF(ents), "none");
+        archive_write_set_format_pax_restricted(a);
+        ASSERT_EQ(archive_write_open_filename(a, "dev.tar"), ARCHIVE_OK);
+        archive_entry_set_pathname(e, "null");
+        archive_entry_set_mode(e, AE_IFCHR | 0666);
+        archive_entry_set_rdevmajor(e, 1);
+        archive_entry_set_rdevminor(e, 3);
+        ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+        archive_entry_free(e);
+        archive_write_close(a);
+        archive_write_free(a);
+
+        ASSERT_OK_ERR(unpack_file("dev.tar", "dest", NULL, NULL, &err), &err);
+        ASSERT_OK_ERR(unpack_file("rest.tar", "dest", NULL, NULL, &err), &err);
+        if (geteuid() == 0) {
+                ASSERT_OK(lstat("dest/null", &st));
+                ASSERT_TRUE(S_ISCHR(st.st_mode));
+                ASSERT_EQ(st.st_rdev, makedev(1, 3));
+        } else
+                ASSERT_FALSE(exists("dest/null"));
+        ASSERT_OK(lstat("dest/dev/fifo", &st));
+        ASSERT_TRUE(S_ISFIFO(st.st_mode));
+        ASSERT_TRUE(exists("dest/dev/after"));
+}

@@ -12,6 +12,8 @@ allowed() {
         engine) echo "lib runtime image registry build network" ;;
         api|cli) echo "lib runtime image registry build network engine" ;;
         berth-runtime) echo "lib runtime" ;;
+        berth-monitor) echo "lib runtime image engine" ;;
+        berth-init) echo "" ;;
         *) echo "" ;;
         esac
 }

@@ -413,3 +413,31 @@ TEST(step_kind_names) {
         ASSERT_STREQ(mount_step_kind_to_string(MOUNT_STEP_CGROUP), "cgroup");
         ASSERT_TRUE(mount_step_kind_to_string(_MOUNT_STEP_KIND_INVALID) == NULL);
 }
+
+TEST(setup_refuses_without_a_mount_namespace) {
+        _cleanup_(mounts_plan_freep) struct mount_plan *plan = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        struct oci_spec spec = { 0 };
+
+        ASSERT_OK(mounts_plan_new(&spec, false, &plan, NULL));
+        ASSERT_FALSE(plan->has_mountns);
+        ASSERT_EQ(mounts_setup_rootfs(&spec, plan, ".", NULL, &err), -EINVAL);
+        ASSERT_ERR_CONTAINS(err, "the rootfs needs a mount namespace");
+}
+
+TEST(setup_refuses_the_hosts_mount_namespace) {
+        _cleanup_(mounts_plan_freep) struct mount_plan *plan = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        struct oci_namespace ns = { .type = OCI_NS_MOUNT };
+        struct oci_spec spec = { 0 };
+
+        if (access("/proc/1/ns/mnt", F_OK) < 0 || readlink("/proc/1/ns/mnt", (char[64]){}, 64) < 0)
+                SKIP("cannot see pid 1's mount namespace");
+        spec.linux.namespaces = &ns;
+        spec.linux.n_namespaces = 1;
+        ASSERT_OK(mounts_plan_new(&spec, false, &plan, NULL));
+        ASSERT_TRUE(plan->has_mountns);
+        /* This test runs in the host's mount namespace: nothing may be touched. */
+        ASSERT_EQ(mounts_setup_rootfs(&spec, plan, ".", NULL, &err), -EINVAL);
+        ASSERT_ERR_CONTAINS(err, "refusing to set up the rootfs in the host's mount namespace");
+}

@@ -1,0 +1,296 @@
+#!/bin/bash
+# Runtime conformance: runs the same validation programs against several OCI
+# runtimes on this machine and compares how many fail.
+#
+#   scripts/conformance.sh [options] RUNTIME...
+#
+# RUNTIME is a path to an OCI runtime binary, or NAME=PATH, or one of the names
+# berth-runtime (build/berth-runtime), crun, runc. The first runtime is the
+# candidate; the others are its peers. Default: berth-runtime crun runc (those
+# that exist).
+#
+# Options:
+#   --tests A,B,...      run only these tests (names from the tables)
+#   --suite S            upstream | berth | all (default all)
+#   --timeout SEC        per-test timeout (default 120)
+#   --out DIR            keep TAP output per runtime and test in DIR
+#                        (default: a temporary directory, removed at the end)
+#   --no-worse-than NAME exit 1 if the candidate fails more tests than NAME
+#
+# Two suites:
+#   upstream  the OCI runtime-tools validation programs (opencontainers/
+#             runtime-tools, validation/), built offline with Debian's Go from
+#             Debian's golang-github-opencontainers-runtime-tools-dev when that
+#             package ships them. Debian 12's does not (it ships only the
+#             generate, validate, specerror, cgroups, filepath and error
+#             packages; no validation/, no cmd/runtimetest, and the tap-go
+#             library they import is not packaged), so this suite reports
+#             "skipped: validation programs not available". Nothing is fetched.
+#   berth     Berth's own checks, tests/conformance/*.t: the same interface
+#             (RUNTIME in the environment, a busybox rootfs-amd64.tar.gz in a
+#             private working directory, TAP on stdout), written against
+#             runtime-spec and the runc command line.
+#
+# crun 1.8 refuses every container on a hybrid cgroup host; its tests run in
+# a private mount namespace where /sys/fs/cgroup/unified/cgroup.controllers is
+# covered by an empty file. Nothing outside that namespace changes.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$top/build/conformance
+timeout_s=120
+only=""
+suite=all
+out=""
+no_worse=""
+specs=()
+
+usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+        case "$1" in
+        --tests) only=$2; shift 2 ;;
+        --suite) suite=$2; shift 2 ;;
+        --timeout) timeout_s=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --no-worse-than) no_worse=$2; shift 2 ;;
+        -h | --help) usage; exit 0 ;;
+        -*) echo "conformance: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+        *) specs+=("$1"); shift ;;
+        esac
+done
+case "$suite" in upstream | berth | all) ;; *) echo "conformance: --suite must be upstream, berth or all" >&2; exit 2 ;; esac
+case "$timeout_s" in '' | *[!0-9]*) echo "conformance: --timeout needs a number of seconds" >&2; exit 2 ;; esac
+
+if [ "$(id -u)" != 0 ]; then
+        echo "conformance: must run as root (containers with every namespace, cgroups)" >&2
+        exit 2
+fi
+
+BERTH_DEPS_CONFORMANCE=1 "$top/scripts/deps.sh" || { echo "conformance: installing dependencies failed" >&2; exit 1; }
+
+# ---- runtimes ---------------------------------------------------------------
+names=()
+paths=()
+add_runtime() { # spec
+        local spec=$1 name path
+        case "$spec" in
+        *=*) name=${spec%%=*}; path=${spec#*=} ;;
+        berth-runtime | berth) name=berth-runtime; path=$top/build/berth-runtime ;;
+        crun | runc) name=$spec; path=$(command -v "$spec" || true) ;;
+        *) name=$(basename "$spec"); path=$spec ;;
+        esac
+        case "$path" in /*) ;; ?*) path=$(cd "$(dirname "$path")" && pwd)/$(basename "$path") ;; esac
+        if [ -z "$path" ] || [ ! -x "$path" ]; then
+                echo "conformance: runtime '$name': no executable at '${path:-?}'" >&2
+                return 1
+        fi
+        names+=("$name")
+        paths+=("$path")
+}
+if [ ${#specs[@]} -eq 0 ]; then
+        for s in berth-runtime crun runc; do add_runtime "$s" 2>/dev/null || echo "conformance: $s not available: left out" >&2; done
+else
+        for s in "${specs[@]}"; do add_runtime "$s" || exit 2; done
+fi
+[ ${#names[@]} -gt 0 ] || { echo "conformance: no runtime to test" >&2; exit 2; }
+
+# ---- the busybox rootfs -------------------------------------------------------
+# Debian's busybox-static binary plus a symlink per applet, /etc/passwd and
+# /etc/group; made once, kept in build/conformance/.
+make_rootfs() {
+        local tarball=$cache/rootfs-amd64.tar.gz stage a
+        [ -s "$tarball" ] && [ "$tarball" -nt /bin/busybox ] && return 0
+        mkdir -p "$cache"
+        stage=$(mktemp -d "$cache/rootfs.XXXXXX") || return 1
+        mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,home,var}
+        chmod 755 "$stage"
+        chmod 1777 "$stage/tmp"
+        cp /bin/busybox "$stage/bin/busybox"
+        for a in $(/bin/busybox --list-full); do
+                [ "$a" = bin/busybox ] && continue
+                ln -sf /bin/busybox "$stage/$a"
+        done
+        printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$stage/etc/passwd"
+        printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+        tar -czf "$tarball.tmp" -C "$stage" . && mv "$tarball.tmp" "$tarball"
+        rm -rf "$stage"
+}
+make_rootfs || { echo "conformance: cannot make the busybox rootfs" >&2; exit 1; }
+
+# ---- the upstream validation programs ---------------------------------------
+gocode=/usr/share/gocode/src
+rt_src=$gocode/github.com/opencontainers/runtime-tools
+upstream_reason=""
+upstream_bins=$cache/upstream
+build_upstream() {
+        if [ ! -d "$rt_src/validation" ] || [ ! -d "$rt_src/cmd/runtimetest" ]; then
+                upstream_reason="Debian's golang-github-opencontainers-runtime-tools-dev $(dpkg-query -W -f='${Version}' golang-github-opencontainers-runtime-tools-dev 2>/dev/null) ships no validation/ or cmd/runtimetest"
+                return 1
+        fi
+        if [ ! -d "$gocode/github.com/mndrix/tap-go" ]; then
+                upstream_reason="the tap-go library the validation programs import is not packaged by Debian"
+                return 1
+        fi
+        local stamp=$upstream_bins/.built d name
+        [ -f "$stamp" ] && return 0
+        mkdir -p "$upstream_bins"
+        # GOPATH mode over Debian's source tree, offline.
+        export GO111MODULE=off GOPATH=$cache/gopath:/usr/share/gocode GOPROXY=off GOFLAGS='' GOCACHE=$cache/gocache
+        go build -o "$upstream_bins/runtimetest" github.com/opencontainers/runtime-tools/cmd/runtimetest ||
+                { upstream_reason="building cmd/runtimetest failed"; return 1; }
+        for d in "$rt_src"/validation/*/; do
+                name=$(basename "$d")
+                [ "$name" = util ] && continue
+                ls "$d"*.go >/dev/null 2>&1 || continue
+                go build -o "$upstream_bins/$name.t" "github.com/opencontainers/runtime-tools/validation/$name" ||
+                        echo "conformance: upstream $name does not build: left out" >&2
+        done
+        touch "$stamp"
+}
+
+# ---- running ------------------------------------------------------------------
+keep_out=1
+if [ -z "$out" ]; then
+        out=$(mktemp -d "${TMPDIR:-/tmp}/berth-conformance.XXXXXX")
+        keep_out=0
+fi
+mkdir -p "$out"
+# Containers' bundles go on tmpfs when there is one: the root file system of
+# this machine stalls on inode reuse after deletions.
+scratch_parent=${TMPDIR:-/tmp}
+[ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && scratch_parent=/dev/shm
+
+cleanup() {
+        [ -n "${empty_file:-}" ] && rm -f "$empty_file"
+        [ "$keep_out" = 0 ] && rm -rf "$out"
+}
+trap cleanup EXIT
+
+needs_hybrid_cover() { # runtime name
+        [ "$(basename "${1}")" = crun ] || [ "$1" = crun ] || return 1
+        [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ] && [ ! -f /sys/fs/cgroup/cgroup.controllers ]
+}
+empty_file=$(mktemp "${TMPDIR:-/tmp}/berth-empty.XXXXXX")
+
+# run_one NAME PATH SUITE TEST PROGRAM: runs one program in a private working
+# directory under a timeout; writes the TAP to $out/NAME/SUITE-TEST.tap and the
+# result line "TEST\tRESULT\tNFAILED" to stdout.
+run_one() {
+        local name=$1 path=$2 st=$3 test=$4 prog=$5
+        local dir tap=$out/$name/$st-$test.tap rc=0 nfail nok plan result t0=$SECONDS
+        mkdir -p "$out/$name"
+        dir=$(mktemp -d "$scratch_parent/berth-conf-$test.XXXXXX")
+        chmod 755 "$dir" # users of a user namespace's mapping must reach the rootfs
+        ln -s "$cache/rootfs-amd64.tar.gz" "$dir/rootfs-amd64.tar.gz"
+        [ "$st" = upstream ] && ln -s "$upstream_bins/runtimetest" "$dir/runtimetest"
+        local -a cmd=(env RUNTIME="$path" timeout --kill-after=10 "$timeout_s" "$prog")
+        if needs_hybrid_cover "$name" || needs_hybrid_cover "$path"; then
+                cmd=(unshare -m --propagation private sh -c \
+                        'mount --bind "$0" /sys/fs/cgroup/unified/cgroup.controllers && exec "$@"' "$empty_file" "${cmd[@]}")
+        fi
+        (cd "$dir" && "${cmd[@]}") </dev/null >"$tap" 2>"$tap.stderr" || rc=$?
+        # A program that timed out may leave containers: remove them.
+        if [ -d "$dir/state" ]; then
+                local id
+                for id in $("$path" --root "$dir/state" list -q 2>/dev/null); do
+                        "$path" --root "$dir/state" delete --force "$id" >/dev/null 2>&1
+                done
+        fi
+        rm -rf "$dir"
+        nfail=$(grep -E '^not ok ' "$tap" | grep -vc '# TODO' || true)
+        nok=$(grep -E '^ok ' "$tap" | grep -vci '# skip' || true)
+        plan=$(grep -E '^1\.\.[0-9]+' "$tap" | head -1)
+        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+                result="fail(timeout)"
+                [ "$nfail" -eq 0 ] && nfail=1
+        elif [ "$nfail" -gt 0 ]; then
+                result=fail
+        elif [ -z "$plan" ]; then
+                result="fail(no plan, exit $rc)"
+                nfail=1
+        elif [ "$nok" -eq 0 ]; then
+                result=skip
+        else
+                result=pass
+        fi
+        printf '%s\t%s\t%s\t%s\n' "$test" "$result" "$nfail" "$((SECONDS - t0))"
+}
+
+# The list of (suite, test, program) to run.
+tests=()
+if [ "$suite" != berth ]; then
+        if build_upstream; then
+                for p in "$upstream_bins"/*.t; do tests+=("upstream $(basename "$p" .t) $p"); done
+        else
+                echo "upstream validation: skipped: validation programs not available ($upstream_reason)"
+        fi
+fi
+if [ "$suite" != upstream ]; then
+        for p in "$top"/tests/conformance/*.t; do tests+=("berth $(basename "$p" .t) $p"); done
+fi
+if [ -n "$only" ]; then
+        sel=()
+        for t in "${tests[@]}"; do
+                read -r _ tn _ <<<"$t"
+                case ",$only," in *",$tn,"*) sel+=("$t") ;; esac
+        done
+        tests=("${sel[@]}")
+fi
+[ ${#tests[@]} -gt 0 ] || { echo "conformance: no test selected"; exit 0; }
+
+declare -A result nfailed failing
+for i in "${!names[@]}"; do
+        name=${names[$i]}
+        echo "== ${name} (${paths[$i]})"
+        printf '%-36s %-16s %-18s %s\n' test result failed-assertions seconds
+        failing[$name]=0
+        for t in "${tests[@]}"; do
+                read -r st tn prog <<<"$t"
+                IFS=$'\t' read -r _ res nf secs < <(run_one "$name" "${paths[$i]}" "$st" "$tn" "$prog")
+                result[$name/$st-$tn]=$res
+                nfailed[$name/$st-$tn]=$nf
+                case "$res" in fail*) failing[$name]=$((failing[$name] + 1)) ;; esac
+                printf '%-36s %-16s %-18s %s\n' "$st/$tn" "$res" "$nf" "$secs"
+        done
+done
+
+if [ ${#names[@]} -gt 1 ]; then
+        echo "== comparison (failed assertions in parentheses)"
+        printf '%-36s' test
+        for name in "${names[@]}"; do printf ' %-18s' "$name"; done
+        echo
+        for t in "${tests[@]}"; do
+                read -r st tn _ <<<"$t"
+                printf '%-36s' "$st/$tn"
+                for name in "${names[@]}"; do
+                        res=${result[$name/$st-$tn]}
+                        case "$res" in fail*) res="$res(${nfailed[$name/$st-$tn]})" ;; esac
+                        printf ' %-18s' "$res"
+                done
+                echo
+        done
+        cand=${names[0]}
+        for name in "${names[@]:1}"; do
+                worse=()
+                for t in "${tests[@]}"; do
+                        read -r st tn _ <<<"$t"
+                        case "${result[$cand/$st-$tn]}" in fail*)
+                                case "${result[$name/$st-$tn]}" in fail*) ;; *) worse+=("$st/$tn") ;; esac ;;
+                        esac
+                done
+                [ ${#worse[@]} -gt 0 ] && echo "$cand fails where $name does not: ${worse[*]}"
+        done
+fi
+line=""
+for name in "${names[@]}"; do line="$line${line:+, }$name: ${failing[$name]} failing"; done
+echo "$line (of ${#tests[@]} tests)"
+[ "$keep_out" = 1 ] && echo "TAP output: $out"
+
+if [ -n "$no_worse" ]; then
+        [ -n "${failing[$no_worse]+x}" ] || { echo "conformance: --no-worse-than $no_worse: not among the runtimes" >&2; exit 2; }
+        if [ "${failing[${names[0]}]}" -gt "${failing[$no_worse]}" ]; then
+                echo "conformance: ${names[0]} fails more tests (${failing[${names[0]}]}) than $no_worse (${failing[$no_worse]})"
+                exit 1
+        fi
+fi
+exit 0
