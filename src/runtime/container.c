@@ -562,7 +562,7 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
 {
         _cleanup_(container_state_done) struct container_state st = { 0 };
         _cleanup_(spec_freep) struct oci_spec *spec = NULL;
-        _cleanup_close_ int dirfd = -1, fifo = -1;
+        _cleanup_close_ int dirfd = -1, fifo = -1, watch = -1;
         enum container_status status;
         int r;
 
@@ -575,14 +575,35 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
         if (status != CONTAINER_CREATED)
                 return berr_set(err, EINVAL, "cannot start container '%s': it is %s, not created", id,
                                 container_status_to_string(status));
-        /* The init holds the fifo open for reading; without a reader open() fails with ENXIO. */
+        /*
+         * The init holds the fifo open O_RDWR and blocks reading it:
+         *   1. open a read end of our own first, so a writer opening later arms POLLHUP on it (fifo(7):
+         *      the hang-up is reported once every writer that came after us is gone);
+         *   2. open a write end (ENXIO: no reader, the init is gone), write the byte, close it;
+         *   3. the init reads the byte, runs startContainer hooks and execs: close-on-exec drops its
+         *      end, the last writer, and our read end hangs up. poststart hooks then run after the
+         *      container's process started, as runtime-spec asks. We never read, so the byte is the init's.
+         */
+        watch = openat(dirfd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (watch < 0)
+                return berr_sys(err, "cannot start container '%s': open exec fifo", id);
         fifo = openat(dirfd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fifo < 0)
                 return berr_sys(err, "cannot start container '%s': open exec fifo", id);
         if (write(fifo, "0", 1) != 1)
                 return berr_sys(err, "cannot start container '%s': write exec fifo", id);
+        fifo = safe_close(fifo);
         if (unlinkat(dirfd, STATE_FIFO, 0) < 0)
                 return berr_sys(err, "remove exec fifo");
+        /* Started: others may look at the container while we wait and run poststart hooks. */
+        (void) flock(dirfd, LOCK_UN);
+        {
+                struct pollfd p = { .fd = watch, .events = 0 };
+                int n;
+                do
+                        n = poll(&p, 1, -1);
+                while (n < 0 && errno == EINTR);
+        }
         r = state_load_spec(dirfd, &spec, err);
         if (r < 0)
                 return r;

@@ -450,6 +450,15 @@ cgroup_file() { # ID CONTROLLER FILE: the file of the container's cgroup, seen b
         [ "$status" -eq 0 ]
         [[ "${lines[0]}" =~ ^\ +0\ +100000\ +65536$ ]]
         [ "${lines[1]}" = 0 ]
+        # exec joins the container's user namespace too
+        bundle_edit "$BUNDLE" '.process.args = ["sleep", "1000"]'
+        rt run -d -b "$BUNDLE" "$ID"
+        run rt exec "$ID" readlink /proc/self/ns/user
+        [ "$output" = "$(readlink /proc/$(rt state "$ID" | jq .pid)/ns/user)" ]
+        [ "$output" != "$(readlink /proc/self/ns/user)" ]
+        run rt exec -u 1000 "$ID" id -u
+        [ "$output" = 1000 ]
+        rt delete --force "$ID"
 }
 
 @test "time namespace offsets" {
