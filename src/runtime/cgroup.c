@@ -644,19 +644,20 @@ int cgroup_load(const struct cgroup_env *env, const char *description, struct cg
 
 /* ---- life cycle ---- */
 
-int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
-                     int (*init)(int parentfd, int dirfd, struct berr **err), struct berr **err)
+/*
+ * One walk down the hierarchy, creating what is missing. Returns -ENOENT without
+ * an error when a level vanished under us: another container's delete may remove
+ * a shared parent (berth/) between our mkdir seeing it exist and our next step.
+ */
+static int make_dirs_once(const struct cgroup *cg, struct cgroup_hierarchy *h, char **parts, const char *root,
+                          int (*init)(int parentfd, int dirfd, struct berr **err), struct berr **err)
 {
-        _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
-        _cleanup_(strv_freep) char **parts = strv_split(h->path, "/");
         _cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         size_t n = strv_length(parts);
         int r;
 
         if (fd < 0)
                 return berr_sys(err, "open cgroup hierarchy '%s'", root);
-        if (n > CGROUP_MAX_DEPTH)
-                return berr_set(err, EINVAL, "cgroup path '%s' is too deep", h->path);
         h->created = 0;
         for (size_t i = 0; i < n; i++) {
                 _cleanup_close_ int child = -1;
@@ -664,9 +665,13 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
 
                 if (mkdirat(fd, parts[i], 0755) == 0)
                         made = true;
+                else if (errno == ENOENT)
+                        return -ENOENT;
                 else if (errno != EEXIST)
                         return berr_sys(err, "mkdir cgroup '%s' under '%s'", parts[i], root);
                 child = openat(fd, parts[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (child < 0 && errno == ENOENT)
+                        return -ENOENT;
                 if (child < 0)
                         return berr_sys(err, "open cgroup '%s' under '%s'", parts[i], root);
                 if (made) {
@@ -682,6 +687,25 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
                 closep(&fd);
                 fd = TAKE_FD(child);
         }
+        return 0;
+}
+
+int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
+                     int (*init)(int parentfd, int dirfd, struct berr **err), struct berr **err)
+{
+        _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
+        _cleanup_(strv_freep) char **parts = strv_split(h->path, "/");
+        size_t n = strv_length(parts);
+        int r = -ENOENT;
+
+        if (n > CGROUP_MAX_DEPTH)
+                return berr_set(err, EINVAL, "cgroup path '%s' is too deep", h->path);
+        for (int attempt = 0; attempt < 8 && r == -ENOENT; attempt++)
+                r = make_dirs_once(cg, h, parts, root, init, err);
+        if (r == -ENOENT)
+                return berr_set(err, ENOENT, "cgroup '%s' under '%s' kept vanishing while created", h->path, root);
+        if (r < 0)
+                return r;
         if (h->created < cg->min_created && cg->min_created <= n)
                 h->created = cg->min_created;
         return 0;
