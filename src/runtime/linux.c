@@ -206,6 +206,22 @@ static int init_system(const struct init_config *cfg, struct berr **err)
         return sysctl_apply(spec, err);
 }
 
+struct create_container_hooks {
+        const struct oci_spec *spec;
+        const char *state_json;
+};
+
+static int run_create_container_hooks(void *userdata, struct berr **err)
+{
+        const struct create_container_hooks *h = userdata;
+        const struct oci_spec *spec = h->spec;
+
+        if (spec->hooks.n_hooks[OCI_HOOK_CREATE_CONTAINER] == 0)
+                return 0;
+        return hooks_run(spec->hooks.hooks[OCI_HOOK_CREATE_CONTAINER], spec->hooks.n_hooks[OCI_HOOK_CREATE_CONTAINER],
+                         "createContainer", h->state_json, err);
+}
+
 __attribute__((noreturn)) static void init_fail_late(int sync_fd, bool parent_gone, struct berr *err)
 {
         if (!parent_gone)
@@ -221,6 +237,8 @@ void linux_init_main(const struct init_config *cfg, bool from_intermediate)
         _cleanup_free_ char *state_json = NULL, *path = NULL;
         int fifo_fd = -1, ours[4];
         bool seccomp_done = false;
+        struct create_container_hooks hook_ctx;
+        const struct mounts_hook before_pivot = { run_create_container_hooks, &hook_ctx };
         char c;
 
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -236,15 +254,13 @@ void linux_init_main(const struct init_config *cfg, bool from_intermediate)
                 }
                 (void) close(cfg->fifo_dirfd); /* the state dir must not stay reachable from the container */
         }
-        if (spec->hooks.n_hooks[OCI_HOOK_CREATE_CONTAINER] > 0 &&
-            hooks_run(spec->hooks.hooks[OCI_HOOK_CREATE_CONTAINER], spec->hooks.n_hooks[OCI_HOOK_CREATE_CONTAINER],
-                      "createContainer", state_json, &err) < 0)
-                sync_fail(cfg->sync_fd, err);
         if (!spec_has_namespace(spec, OCI_NS_MOUNT, NULL)) {
                 berr_set(&err, EINVAL, "linux.namespaces: a mount namespace is required");
                 sync_fail(cfg->sync_fd, err);
         }
-        if (mounts_setup_rootfs(spec, cfg->plan, cfg->rootfs, cfg->cg, &err) < 0)
+        /* createContainer hooks run after the mounts and before pivot_root (runtime-spec, config.md). */
+        hook_ctx = (struct create_container_hooks){ .spec = spec, .state_json = state_json };
+        if (mounts_setup_rootfs_hooked(spec, cfg->plan, cfg->rootfs, cfg->cg, &before_pivot, &err) < 0)
                 sync_fail(cfg->sync_fd, err);
         /* 6. */
         if (spec->process.terminal) {

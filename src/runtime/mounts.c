@@ -672,6 +672,12 @@ static int check_private_mountns(const struct mount_plan *plan, struct berr **er
 int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                         struct cgroup *cg, struct berr **err)
 {
+        return mounts_setup_rootfs_hooked(spec, plan, rootfs, cg, NULL, err);
+}
+
+int mounts_setup_rootfs_hooked(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
+                               struct cgroup *cg, const struct mounts_hook *before_pivot, struct berr **err)
+{
         _cleanup_free_ char *real = realpath(rootfs, NULL);
         _cleanup_close_ int rootfd = -1;
         int r;
@@ -699,6 +705,11 @@ int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *pl
                 _cleanup_close_ int cwdfd = path_mkdir_in_root(rootfd, spec->process.cwd, 0755, err);
                 if (cwdfd < 0)
                         return berr_wrap(err, "process.cwd '%s'", spec->process.cwd);
+        }
+        if (before_pivot && before_pivot->fn) {
+                r = before_pivot->fn(before_pivot->userdata, err);
+                if (r < 0)
+                        return r;
         }
         r = plan->no_pivot ? do_move_root(rootfd, real, err) : do_pivot_root(rootfd, err);
         if (r < 0)

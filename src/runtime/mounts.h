@@ -74,6 +74,14 @@ static inline void mounts_plan_freep(struct mount_plan **p)
  */
 int mounts_setup_rootfs(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                         struct cgroup *cg, struct berr **err);
+/* Called by mounts_setup_rootfs_hooked() after every mount and device is in place and before
+ * pivot_root: the moment the runtime-spec gives createContainer hooks. */
+struct mounts_hook {
+        int (*fn)(void *userdata, struct berr **err);
+        void *userdata;
+};
+int mounts_setup_rootfs_hooked(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
+                               struct cgroup *cg, const struct mounts_hook *before_pivot, struct berr **err);
 
 /* After pivot_root: binds the terminal (the pty slave, opened inside the container) onto /dev/console,
  * creating the target file when it is missing. For the lifecycle's console code. */

@@ -92,12 +92,12 @@ hook() {
 }
 
 @test "a hook over its timeout is killed and the error names it" {
-        bundle_edit "$BUNDLE" '.process.args = ["true"] | .hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+        bundle_edit "$BUNDLE" '.process.args = ["true"] | .hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30.0417"], timeout: 1}]'
         run rt run -b "$BUNDLE" "$ID"
         [ "$status" -eq 1 ]
         [[ "$output" == *"createRuntime hook[0] '/bin/sleep'"* ]]
         [[ "$output" == *"timed out after 1 s"* ]]
-        ! pgrep -f "^sleep 30$"
+        ! pgrep -f "^sleep 30.0417$"
 }
 
 @test "failing poststart and poststop hooks are warnings only" {
@@ -111,4 +111,15 @@ hook() {
         [ "$status" -eq 0 ]
         [[ "$output" == *"poststop hook[0]"* ]]
         [ ! -e "$TEST_ROOT/$ID" ]
+}
+
+@test "createContainer hooks run after the container's mounts and before pivot_root" {
+        # The hook runs in the container's mount namespace with the host's paths: the tmpfs from
+        # config.json must already be mounted on the rootfs, and the old root still be "/".
+        local check hk
+        check="grep -q ' $BUNDLE/rootfs/hookcheck ' /proc/self/mountinfo && test -d '$BUNDLE' && echo mounted >'$LOG'"
+        hk=$(jq -c -n --arg c "$check" '[{path: "/bin/sh", args: ["sh", "-c", $c]}]')
+        bundle_edit "$BUNDLE" ".process.args = [\"true\"] | .mounts += [{destination: \"/hookcheck\", type: \"tmpfs\", source: \"tmpfs\"}] | .hooks.createContainer = $hk"
+        rt run -b "$BUNDLE" "$ID"
+        [ "$(cat "$LOG")" = mounted ]
 }
