@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# Fixes for gaps found by the upstream runtime-tools validation programs
+# (scripts/conformance.sh --suite upstream; docs/conformance.md). Each test
+# names the validation program that found the gap.
+
+load runtime-helpers
+
+setup() {
+        runtime_setup
+}
+
+teardown() {
+        runtime_teardown
+}
+
+# validation/linux_rootfs_propagation, case "unbindable": the rootfs was made
+# unbindable before it was bound onto itself, which the kernel refuses (EINVAL).
+@test "conformance fix: rootfsPropagation unbindable runs and leaves '/' unbindable" {
+        local p
+        for p in unbindable runbindable; do
+                bundle_edit "$BUNDLE" ".linux.rootfsPropagation = \"$p\" | .process.args = [\"cat\", \"/proc/self/mountinfo\"]"
+                run rt run -b "$BUNDLE" "$ID-$p"
+                echo "$p: $output"
+                [ "$status" -eq 0 ]
+                # The container's root mount carries the unbindable tag.
+                awk '$5 == "/" { for (i = 7; $i != "-"; i++) if ($i == "unbindable") f = 1 } END { exit !f }' <<<"$output"
+        done
+}
