@@ -286,7 +286,7 @@ static int create_on_setup(struct create_ctx *cc, struct berr **err)
                         return berr_wrap(err, "linux.resources");
         }
         if (spec_has_hooks(cc->spec)) {
-                state_json = state_oci_json(&cc->st, CONTAINER_CREATING, false);
+                state_json = state_oci_json(&cc->st, CONTAINER_CREATED, false);
                 r = run_runtime_hooks(cc, state_json, err);
                 if (r < 0)
                         return r;

@@ -26,3 +26,16 @@ teardown() {
                 awk '$5 == "/" { for (i = 7; $i != "-"; i++) if ($i == "unbindable") f = 1 } END { exit !f }' <<<"$output"
         done
 }
+
+# validation/hooks_stdin: the state on a prestart hook's stdin says "created"
+# (crun does the same); berth-runtime said "creating".
+@test "conformance fix: a prestart hook reads status created on stdin" {
+        local log=$BATS_TEST_TMPDIR/hook.log
+        printf '#!/bin/sh\njq -r .status >>%s\n' "$log" >"$BATS_TEST_TMPDIR/hook"
+        chmod 755 "$BATS_TEST_TMPDIR/hook"
+        bundle_edit "$BUNDLE" ".hooks.prestart = [{\"path\": \"$BATS_TEST_TMPDIR/hook\"}] | .process.args = [\"true\"]"
+        run rt run -b "$BUNDLE" "$ID"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$(cat "$log")" = created ]
+}
