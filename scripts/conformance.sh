@@ -242,10 +242,26 @@ run_one() {
         # A copy, not a symlink: the programs copy it into each bundle with
         # mrunalp/fileutils, which reproduces a symlink as a symlink.
         [ "$st" = upstream ] && cp "$upstream_bins/runtimetest" "$dir/runtimetest"
-        local -a cmd=(env RUNTIME="$path" timeout --kill-after=10 "$timeout_s" "$prog")
+        # TMPDIR: upstream programs make their bundles there (os.MkdirTemp).
+        local runtime=$path
+        if [ "$st" = upstream ]; then
+                # The upstream programs call the runtime without --root: a
+                # wrapper gives it a private one, so that leftovers can be
+                # found and removed below and the default roots stay untouched.
+                runtime=$dir/runtime
+                printf '#!/bin/sh\nexec %q --root %q "$@"\n' "$path" "$dir/state" >"$runtime"
+                chmod 755 "$runtime"
+        fi
+        local -a cmd=(env RUNTIME="$runtime" TMPDIR="$dir" timeout --kill-after=10 "$timeout_s" "$prog")
         if needs_hybrid_cover "$name" || needs_hybrid_cover "$path"; then
                 cmd=(unshare -m --propagation private sh -c \
                         'mount --bind "$0" /sys/fs/cgroup/unified/cgroup.controllers && exec "$@"' "$empty_file" "${cmd[@]}")
+        elif [ "$st" = upstream ]; then
+                # Some upstream programs (linux_ns_itype) run a container
+                # without a mount namespace; a runtime then mounts /proc, /dev
+                # and /sys of the bundle in the caller's namespace. Keep those
+                # in a private one, as for crun above.
+                cmd=(unshare -m --propagation private "${cmd[@]}")
         fi
         (cd "$dir" && "${cmd[@]}") </dev/null >"$tap" 2>"$tap.stderr" || rc=$?
         # A program that timed out may leave containers: remove them.
@@ -256,6 +272,12 @@ run_one() {
                 done
         fi
         rm -rf "$dir"
+        # Upstream's cgroup tests use the cgroupsPath (/)testdir/cgrouptest;
+        # remove what a failed or killed program left (only if empty).
+        if [ "$st" = upstream ]; then
+                find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -depth -type d \
+                        \( -path '*/testdir/cgrouptest' -o -name testdir \) -exec rmdir {} + 2>/dev/null
+        fi
         nfail=$(grep -E '^not ok ' "$tap" | grep -vc '# TODO' || true)
         nok=$(grep -E '^ok ' "$tap" | grep -vci '# skip' || true)
         plan=$(grep -E '^1\.\.[0-9]+' "$tap" | head -1)
