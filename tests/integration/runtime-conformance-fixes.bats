@@ -39,3 +39,25 @@ teardown() {
         [ "$status" -eq 0 ]
         [ "$(cat "$log")" = created ]
 }
+
+# validation/linux_uid_mappings and linux_ns_nopath: with a user namespace
+# whose root is another host user, create failed with "open exec fifo:
+# Permission denied" (the init opens the fifo as that user). Only create+start
+# goes through the fifo; run does not.
+@test "conformance fix: create and start a container whose root is mapped to another host user" {
+        local d=$BATS_TEST_TMPDIR
+        while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+        bundle_edit "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
+                | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+                | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+                | .process.args = ["sh", "-c", "cat /proc/self/uid_map > /tmp/map; sleep 30"]'
+        # The init keeps create's stdio: not through `run`, which would wait for it.
+        rt create -b "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 ||
+                { cat "$BATS_TEST_TMPDIR/create.out"; return 1; }
+        run rt start "$ID"
+        [ "$status" -eq 0 ]
+        wait_for test -s "$BUNDLE/rootfs/tmp/map"
+        read -r c h n <"$BUNDLE/rootfs/tmp/map"
+        [ "$c $h $n" = "0 100000 65536" ]
+        rt delete --force "$ID"
+}
