@@ -19,13 +19,12 @@
 #
 # Two suites:
 #   upstream  the OCI runtime-tools validation programs (opencontainers/
-#             runtime-tools, validation/), built offline with Debian's Go from
-#             Debian's golang-github-opencontainers-runtime-tools-dev when that
-#             package ships them. Debian 12's does not (it ships only the
-#             generate, validate, specerror, cgroups, filepath and error
-#             packages; no validation/, no cmd/runtimetest, and the tap-go
-#             library they import is not packaged), so this suite reports
-#             "skipped: validation programs not available". Nothing is fetched.
+#             runtime-tools, validation/ and cmd/runtimetest), built offline
+#             with Debian's Go from Debian's SOURCE package (apt-get source
+#             through a private sources list into build/conformance/src; the
+#             binary package ships no validation programs), with Berth's own
+#             tests/conformance/tap-go standing in for tap-go, which Debian
+#             does not package. Built once into build/conformance/upstream/.
 #   berth     Berth's own checks, tests/conformance/*.t: the same interface
 #             (RUNTIME in the environment, a busybox rootfs-amd64.tar.gz in a
 #             private working directory, TAP on stdout), written against
