@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -593,6 +594,37 @@ static void run_poststart(const struct oci_spec *spec, const struct container_st
         }
 }
 
+/*
+ * start returns once the container's process has exec'd, as runc's and crun's
+ * do: the init holds the exec fifo (O_RDWR, close-on-exec), so a read end sees
+ * end-of-file when that last writer goes at execve(2) (or when the init dies).
+ * First wait until the init has taken our byte, so that the read below cannot
+ * take it instead. Best effort: on any error, return at once.
+ */
+#define START_TAKE_WAIT_MS 10000
+
+static void wait_for_exec(int dirfd, int *fifo)
+{
+        _cleanup_close_ int rd = openat(dirfd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        char c;
+        int pending = 0;
+
+        if (rd < 0)
+                return;
+        (void) close(*fifo);
+        *fifo = -1;
+        /* Bounded: an init that died before reading never takes the byte. */
+        for (int i = 0; i < START_TAKE_WAIT_MS; i++) {
+                if (ioctl(rd, FIONREAD, &pending) < 0 || pending == 0)
+                        break;
+                (void) usleep(1000);
+        }
+        if (pending != 0 || fcntl(rd, F_SETFL, 0) < 0)
+                return;
+        while (read(rd, &c, 1) < 0 && errno == EINTR)
+                ;
+}
+
 int container_start(const struct runtime_ctx *ctx, const char *id, struct berr **err)
 {
         _cleanup_(container_state_done) struct container_state st = { 0 };
@@ -616,6 +648,7 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
                 return berr_sys(err, "cannot start container '%s': open exec fifo", id);
         if (write(fifo, "0", 1) != 1)
                 return berr_sys(err, "cannot start container '%s': write exec fifo", id);
+        wait_for_exec(dirfd, &fifo);
         if (unlinkat(dirfd, STATE_FIFO, 0) < 0)
                 return berr_sys(err, "remove exec fifo");
         r = state_load_spec(dirfd, &spec, err);

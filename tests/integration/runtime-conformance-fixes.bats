@@ -61,3 +61,24 @@ teardown() {
         [ "$c $h $n" = "0 100000 65536" ]
         rt delete --force "$ID"
 }
+
+# validation/killsig: start returned as soon as it had written the exec fifo,
+# before the container's process had exec'd, so a signal sent right after
+# start could reach the init before the program's handler existed. start now
+# returns once the process runs the user's program (as runc and crun do).
+@test "conformance fix: start returns after the container's process has exec'd" {
+        local i pid exe
+        # A startContainer hook runs in the container between the fifo and
+        # execve: it holds the process there for a second.
+        bundle_edit "$BUNDLE" '.process.args = ["sleep", "30"]
+                | .hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "1"]}]'
+        for i in 1 2; do
+                rt create -b "$BUNDLE" "$ID-$i" </dev/null >/dev/null 2>&1
+                pid=$(rt state "$ID-$i" | jq -r .pid)
+                rt start "$ID-$i"
+                exe=$(readlink "/proc/$pid/exe")
+                rt delete --force "$ID-$i"
+                echo "start $i: $exe"
+                [[ "$exe" == */bin/busybox ]]
+        done
+}
