@@ -19,13 +19,12 @@
 #
 # Two suites:
 #   upstream  the OCI runtime-tools validation programs (opencontainers/
-#             runtime-tools, validation/), built offline with Debian's Go from
-#             Debian's golang-github-opencontainers-runtime-tools-dev when that
-#             package ships them. Debian 12's does not (it ships only the
-#             generate, validate, specerror, cgroups, filepath and error
-#             packages; no validation/, no cmd/runtimetest, and the tap-go
-#             library they import is not packaged), so this suite reports
-#             "skipped: validation programs not available". Nothing is fetched.
+#             runtime-tools, validation/ and cmd/runtimetest), built offline
+#             with Debian's Go from Debian's SOURCE package (apt-get source
+#             through a private sources list into build/conformance/src; the
+#             binary package ships no validation programs), with Berth's own
+#             tests/conformance/tap-go standing in for tap-go, which Debian
+#             does not package. Built once into build/conformance/upstream/.
 #   berth     Berth's own checks, tests/conformance/*.t: the same interface
 #             (RUNTIME in the environment, a busybox rootfs-amd64.tar.gz in a
 #             private working directory, TAP on stdout), written against
@@ -118,33 +117,90 @@ make_rootfs() {
 make_rootfs || { echo "conformance: cannot make the busybox rootfs" >&2; exit 1; }
 
 # ---- the upstream validation programs ---------------------------------------
+# Debian's binary package ships only runtime-tools' library parts, so the
+# validation programs are built from Debian's SOURCE package, fetched with
+# `apt-get source` through a private sources list and private state (the
+# machine's apt configuration is not touched) into build/conformance/src.
+# Debian 12's own source files of it are not served by deb.debian.org (404),
+# so the next suite that carries it (trixie) is tried after bookworm. apt checks
+# the tarball against the signed index. tap-go, which Debian does not package,
+# is replaced by Berth's own tests/conformance/tap-go. Every other import comes
+# from Debian's golang-*-dev packages under /usr/share/gocode. Nothing built
+# or fetched here is committed (build/ is ignored).
 gocode=/usr/share/gocode/src
-rt_src=$gocode/github.com/opencontainers/runtime-tools
+rt_pkg=golang-github-opencontainers-runtime-tools
 upstream_reason=""
 upstream_bins=$cache/upstream
-build_upstream() {
-        if [ ! -d "$rt_src/validation" ] || [ ! -d "$rt_src/cmd/runtimetest" ]; then
-                upstream_reason="Debian's golang-github-opencontainers-runtime-tools-dev $(dpkg-query -W -f='${Version}' golang-github-opencontainers-runtime-tools-dev 2>/dev/null) ships no validation/ or cmd/runtimetest"
-                return 1
-        fi
-        if [ ! -d "$gocode/github.com/mndrix/tap-go" ]; then
-                upstream_reason="the tap-go library the validation programs import is not packaged by Debian"
-                return 1
-        fi
-        local stamp=$upstream_bins/.built d name
-        [ -f "$stamp" ] && return 0
-        mkdir -p "$upstream_bins"
-        # GOPATH mode over Debian's source tree, offline.
-        export GO111MODULE=off GOPATH=$cache/gopath:/usr/share/gocode GOPROXY=off GOFLAGS='' GOCACHE=$cache/gocache
-        go build -o "$upstream_bins/runtimetest" github.com/opencontainers/runtime-tools/cmd/runtimetest ||
-                { upstream_reason="building cmd/runtimetest failed"; return 1; }
-        for d in "$rt_src"/validation/*/; do
-                name=$(basename "$d")
-                [ "$name" = util ] && continue
-                ls "$d"*.go >/dev/null 2>&1 || continue
-                go build -o "$upstream_bins/$name.t" "github.com/opencontainers/runtime-tools/validation/$name" ||
-                        echo "conformance: upstream $name does not build: left out" >&2
+upstream_suites=${BERTH_CONFORMANCE_SRC_SUITES:-"bookworm trixie"}
+fetch_upstream_source() { # sets rt_src
+        local apt=$cache/apt src=$cache/src uris suite tarball
+        rt_src=$src/runtime-tools
+        [ -f "$rt_src/.unpacked" ] && return 0
+        uris=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)
+        uris=${uris:-http://deb.debian.org/debian}
+        mkdir -p "$apt/etc" "$apt/lists/partial" "$apt/cache/archives/partial" "$src"
+        cat >"$apt/etc/debian-src.sources" <<EOS
+Types: deb-src
+URIs: $uris
+Suites: $upstream_suites
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+        local -a A=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/etc"
+                -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root)
+        apt-get -q "${A[@]}" update >"$apt/update.log" 2>&1 ||
+                { upstream_reason="apt-get update of the private deb-src list failed (see $apt/update.log)"; return 1; }
+        rm -f "$src"/*.orig.tar.*
+        for suite in $upstream_suites; do
+                # --tar-only: the upstream tarball is all that is needed (the
+                # Debian packaging only skips network tests).
+                (cd "$src" && apt-get -q "${A[@]}" --tar-only source "$rt_pkg/$suite") >>"$apt/source.log" 2>&1 && break
+                rm -f "$src"/*.orig.tar.*
         done
+        tarball=$(ls "$src"/${rt_pkg}_*.orig.tar.* 2>/dev/null | head -1)
+        [ -n "$tarball" ] || { upstream_reason="apt-get source $rt_pkg failed in every suite ($upstream_suites; see $apt/source.log)"; return 1; }
+        rm -rf "$rt_src" && mkdir -p "$rt_src"
+        tar -xf "$tarball" -C "$rt_src" --strip-components=1 || { upstream_reason="cannot unpack $tarball"; return 1; }
+        basename "$tarball" >"$rt_src/.unpacked"
+}
+build_upstream() {
+        fetch_upstream_source || return 1
+        if [ ! -d "$rt_src/validation" ] || [ ! -d "$rt_src/cmd/runtimetest" ]; then
+                upstream_reason="the source $(cat "$rt_src/.unpacked") has no validation/ or cmd/runtimetest"
+                return 1
+        fi
+        local stamp=$upstream_bins/.built d name gopath
+        # Rebuilt when the source or the tap shim changes.
+        if [ -f "$stamp" ] && [ "$stamp" -nt "$rt_src/.unpacked" ] && [ "$stamp" -nt "$top/tests/conformance/tap-go/tap.go" ]; then
+                return 0
+        fi
+        rm -rf "$upstream_bins" && mkdir -p "$upstream_bins"
+        # GOPATH mode, offline: a temporary GOPATH holding the unpacked source
+        # and the tap shim (symlinks), in front of Debian's /usr/share/gocode.
+        gopath=$(mktemp -d "$cache/gopath.XXXXXX")
+        mkdir -p "$gopath/src/github.com/opencontainers" "$gopath/src/github.com/mndrix"
+        ln -s "$rt_src" "$gopath/src/github.com/opencontainers/runtime-tools"
+        ln -s "$top/tests/conformance/tap-go" "$gopath/src/github.com/mndrix/tap-go"
+        (
+                export GO111MODULE=off GOPATH=$gopath:${gocode%/src} GOPROXY=off GOFLAGS= GOCACHE=$cache/gocache CGO_ENABLED=0
+                cd "$gopath/src/github.com/opencontainers/runtime-tools" || exit 1
+                # runtimetest runs inside busybox containers: static.
+                go build -o "$upstream_bins/runtimetest" ./cmd/runtimetest || exit 1
+                for d in validation/*/; do
+                        name=$(basename "$d")
+                        [ "$name" = util ] && continue
+                        ls "$d"*.go >/dev/null 2>&1 || continue
+                        go build -o "$upstream_bins/$name.t" "./$d" ||
+                                echo "conformance: upstream $name does not build: left out" >&2
+                done
+        ) >"$cache/upstream-build.log" 2>&1
+        local rc=$?
+        rm -rf "$gopath"
+        if [ $rc != 0 ] || [ ! -x "$upstream_bins/runtimetest" ]; then
+                upstream_reason="building cmd/runtimetest failed (see $cache/upstream-build.log)"
+                return 1
+        fi
+        grep 'left out' "$cache/upstream-build.log" >&2
         touch "$stamp"
 }
 
@@ -182,11 +238,29 @@ run_one() {
         dir=$(mktemp -d "$scratch_parent/berth-conf-$test.XXXXXX")
         chmod 755 "$dir" # users of a user namespace's mapping must reach the rootfs
         ln -s "$cache/rootfs-amd64.tar.gz" "$dir/rootfs-amd64.tar.gz"
-        [ "$st" = upstream ] && ln -s "$upstream_bins/runtimetest" "$dir/runtimetest"
-        local -a cmd=(env RUNTIME="$path" timeout --kill-after=10 "$timeout_s" "$prog")
+        # A copy, not a symlink: the programs copy it into each bundle with
+        # mrunalp/fileutils, which reproduces a symlink as a symlink.
+        [ "$st" = upstream ] && cp "$upstream_bins/runtimetest" "$dir/runtimetest"
+        # TMPDIR: upstream programs make their bundles there (os.MkdirTemp).
+        local runtime=$path
+        if [ "$st" = upstream ]; then
+                # The upstream programs call the runtime without --root: a
+                # wrapper gives it a private one, so that leftovers can be
+                # found and removed below and the default roots stay untouched.
+                runtime=$dir/runtime
+                printf '#!/bin/sh\nexec %q --root %q "$@"\n' "$path" "$dir/state" >"$runtime"
+                chmod 755 "$runtime"
+        fi
+        local -a cmd=(env RUNTIME="$runtime" TMPDIR="$dir" timeout --kill-after=10 "$timeout_s" "$prog")
         if needs_hybrid_cover "$name" || needs_hybrid_cover "$path"; then
                 cmd=(unshare -m --propagation private sh -c \
                         'mount --bind "$0" /sys/fs/cgroup/unified/cgroup.controllers && exec "$@"' "$empty_file" "${cmd[@]}")
+        elif [ "$st" = upstream ]; then
+                # Some upstream programs (linux_ns_itype) run a container
+                # without a mount namespace; a runtime then mounts /proc, /dev
+                # and /sys of the bundle in the caller's namespace. Keep those
+                # in a private one, as for crun above.
+                cmd=(unshare -m --propagation private "${cmd[@]}")
         fi
         (cd "$dir" && "${cmd[@]}") </dev/null >"$tap" 2>"$tap.stderr" || rc=$?
         # A program that timed out may leave containers: remove them.
@@ -197,6 +271,12 @@ run_one() {
                 done
         fi
         rm -rf "$dir"
+        # Upstream's cgroup tests use the cgroupsPath (/)testdir/cgrouptest;
+        # remove what a failed or killed program left (only if empty).
+        if [ "$st" = upstream ]; then
+                find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -depth -type d \
+                        \( -path '*/testdir/cgrouptest' -o -name testdir \) -exec rmdir {} + 2>/dev/null
+        fi
         nfail=$(grep -E '^not ok ' "$tap" | grep -vc '# TODO' || true)
         nok=$(grep -E '^ok ' "$tap" | grep -vci '# skip' || true)
         plan=$(grep -E '^1\.\.[0-9]+' "$tap" | head -1)

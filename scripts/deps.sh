@@ -15,10 +15,15 @@ BUILD_PKGS="gcc clang meson ninja-build pkg-config libjson-c-dev libseccomp-dev 
 TEST_PKGS="python3 busybox-static bats jq sqlite3 iproute2 uidmap procps util-linux e2fsprogs crun runc
         podman skopeo umoci containerd user-mode-linux hyperfine time"
 
-# Conformance (scripts/conformance.sh only, when BERTH_DEPS_CONFORMANCE=1): Go
-# and Debian's runtime-tools source, to build the OCI validation programs
-# offline when the package ships them.
-CONFORMANCE_PKGS="golang-go golang-github-opencontainers-runtime-tools-dev"
+# Conformance (scripts/conformance.sh only, when BERTH_DEPS_CONFORMANCE=1): Go,
+# dpkg-dev for `apt-get source` of runtime-tools (the validation programs), and
+# the Go libraries those programs import, from Debian's /usr/share/gocode.
+CONFORMANCE_PKGS="golang-go dpkg-dev golang-github-opencontainers-runtime-tools-dev
+        golang-github-opencontainers-specs-dev golang-github-google-uuid-dev golang-gocapability-dev
+        golang-github-hashicorp-go-multierror-dev golang-golang-x-sys-dev golang-github-mrunalp-fileutils-dev
+        golang-github-sirupsen-logrus-dev golang-github-stretchr-testify-dev golang-github-opencontainers-selinux-dev
+        golang-github-xeipuuv-gojsonschema-dev golang-github-urfave-cli-dev golang-github-blang-semver-dev
+        golang-gopkg-yaml.v3-dev"
 
 missing=""
 for p in $BUILD_PKGS $( [ "${BERTH_DEPS_BUILD_ONLY:-0}" = 1 ] || echo $TEST_PKGS ) \

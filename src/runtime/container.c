@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -171,6 +172,36 @@ static int create_plans(struct create_ctx *cc, struct berr **err)
         return 0;
 }
 
+
+/* The host id that container id 0 maps to, or -1 when no mapping covers it. */
+static int64_t host_id_of_root(const struct oci_id_mapping *m, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (m[i].container_id == 0 && m[i].size > 0)
+                        return m[i].host_id;
+        return -1;
+}
+
+/*
+ * In a new user namespace the container's root is another host user, and the
+ * init opens the exec fifo as that user: give the fifo to it and let it
+ * traverse (not list) the state directory, as runc does.
+ */
+static int fifo_for_userns_root(struct create_ctx *cc, struct berr **err)
+{
+        const struct oci_linux *l = &cc->spec->linux;
+        int64_t uid = host_id_of_root(l->uid_mappings, l->n_uid_mappings);
+        int64_t gid = host_id_of_root(l->gid_mappings, l->n_gid_mappings);
+
+        if (!spec_has_namespace(cc->spec, OCI_NS_USER, NULL) || (uid <= 0 && gid <= 0))
+                return 0;
+        if (fchownat(cc->dirfd, STATE_FIFO, uid > 0 ? (uid_t) uid : (uid_t) -1, gid > 0 ? (gid_t) gid : (gid_t) -1,
+                     AT_SYMLINK_NOFOLLOW) < 0)
+                return berr_sys(err, "give the exec fifo to the container's root");
+        if (fchmod(cc->dirfd, 0711) < 0)
+                return berr_sys(err, "make the state directory traversable");
+        return 0;
+}
 static int create_state_dir(struct create_ctx *cc, struct berr **err)
 {
         const char *id = cc->opts->id;
@@ -193,6 +224,11 @@ static int create_state_dir(struct create_ctx *cc, struct berr **err)
                 return r;
         if (!cc->is_run && mkfifoat(cc->dirfd, STATE_FIFO, 0600) < 0)
                 return berr_sys(err, "create exec fifo");
+        if (!cc->is_run) {
+                r = fifo_for_userns_root(cc, err);
+                if (r < 0)
+                        return r;
+        }
         cc->st.has_fifo = !cc->is_run;
         return 0;
 }
@@ -286,7 +322,7 @@ static int create_on_setup(struct create_ctx *cc, struct berr **err)
                         return berr_wrap(err, "linux.resources");
         }
         if (spec_has_hooks(cc->spec)) {
-                state_json = state_oci_json(&cc->st, CONTAINER_CREATING, false);
+                state_json = state_oci_json(&cc->st, CONTAINER_CREATED, false);
                 r = run_runtime_hooks(cc, state_json, err);
                 if (r < 0)
                         return r;

@@ -466,6 +466,14 @@ static int prepare_root(const struct mount_plan *plan, const char *rootfs, struc
         unsigned long prop = plan->rootfs_propagation ? plan->rootfs_propagation : MS_SLAVE | MS_REC;
         int r, fd;
 
+        /*
+         * An unbindable rootfs could not be bound onto itself below (EINVAL):
+         * keep it private until the end of the setup, which applies the
+         * unbindable rootfsPropagation to the new '/'.
+         */
+        if (prop & MS_UNBINDABLE)
+                prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
+
         if (mount(NULL, "/", NULL, prop, NULL) < 0)
                 return berr_sys(err, "set propagation of '/'");
         r = make_parent_private(rootfs, err);

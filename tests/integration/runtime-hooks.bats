@@ -36,7 +36,7 @@ hook() {
         [ "$(awk '{print $1}' "$LOG" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart poststop " ]
         local pid
         # The state each hook saw: id, bundle, status and pid.
-        [ "$(grep ^prestart "$LOG" | cut -d' ' -f2- | jq -r .status)" = creating ]
+        [ "$(grep ^prestart "$LOG" | cut -d' ' -f2- | jq -r .status)" = created ]
         [ "$(grep ^createRuntime "$LOG" | cut -d' ' -f2- | jq -r .id)" = "$ID" ]
         [ "$(grep ^createContainer "$LOG" | cut -d' ' -f2- | jq -r .bundle)" = "$BUNDLE" ]
         [ "$(grep ^poststart "$LOG" | cut -d' ' -f2- | jq -r .status)" = running ]
