@@ -527,12 +527,16 @@ cgroup_file() { # ID CONTROLLER FILE: the file of the container's cgroup, seen b
         [[ "$output" == *bin* ]]
         # Without --no-new-keyring the container joins a new session keyring the caller cannot see.
         bundle_edit "$BUNDLE" '.process.args = ["cat", "/proc/keys"] | .linux.maskedPaths = []'
-        local own
+        # The caller's keys are listed before the container runs: a dead container's keyring may still
+        # show in /proc/keys until the kernel's key garbage collector runs.
+        local own before
+        before=$(awk '{print $1}' /proc/keys)
         run rt run -b "$BUNDLE" "$ID"
-        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(echo "$before") || true)
         [ -n "$own" ]
+        before=$(awk '{print $1}' /proc/keys)
         run rt run --no-new-keyring -b "$BUNDLE" "$ID"
-        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(awk '{print $1}' /proc/keys) || true)
+        own=$(awk '$9 == "_ses:" {print $1}' <<<"$output" | grep -vxF -f <(echo "$before") || true)
         [ -z "$own" ]
 }
 
