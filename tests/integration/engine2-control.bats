@@ -66,16 +66,17 @@ mem_cgroup() {
 }
 
 @test "rename changes the name; a taken or invalid name is refused" {
-        berth create --name a busybox true >/dev/null
-        berth create --name b busybox true >/dev/null
-        berth rename a a2
-        [ "$(berth inspect -f '{{.Name}}' a2)" = "/a2" ]
-        run berth inspect a
+        # Names that are not hex: a lookup also matches container ID prefixes, as docker's does.
+        berth create --name xa busybox true >/dev/null
+        berth create --name xb busybox true >/dev/null
+        berth rename xa xa2
+        [ "$(berth inspect -f '{{.Name}}' xa2)" = "/xa2" ]
+        run berth inspect xa
         [ "$status" -ne 0 ]
-        run berth rename a2 b
+        run berth rename xa2 xb
         [ "$status" -eq 1 ]
         [[ "$output" == *"already in use"* ]]
-        run berth rename a2 'bad name'
+        run berth rename xa2 'bad name'
         [ "$status" -eq 1 ]
         run berth rename nosuch x
         [ "$status" -eq 1 ]
