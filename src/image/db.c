@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image/db.h"
 #include "lib/cleanup.h"
@@ -91,6 +92,27 @@ int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret, struct berr *
         return 0;
 }
 
+/*
+ * Runs one of the idempotent statements that set a connection up. SQLite
+ * returns SQLITE_BUSY at once, without calling the busy handler, where waiting
+ * could deadlock: switching a new file to WAL while another process does the
+ * same, or a schema read that went stale before its write. Two processes
+ * opening a fresh root together hit exactly that, so these statements are
+ * retried for as long as the busy timeout.
+ */
+static int db_exec_setup(struct db *db, const char *sql, struct berr **err)
+{
+        for (int waited = 0;; waited += 5) {
+                int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+                if (rc == SQLITE_OK)
+                        return 0;
+                if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= DB_BUSY_TIMEOUT_MS)
+                        return db_error(db, err, "exec");
+                (void)usleep(5000);
+        }
+}
+
 int db_open(const char *path, struct db **ret, struct berr **err)
 {
         struct db *db = xzalloc(sizeof(*db));
@@ -105,12 +127,12 @@ int db_open(const char *path, struct db **ret, struct berr **err)
         sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
         /* synchronous=NORMAL is durable across process crashes in WAL mode; only a power loss may lose
          * the last commits, never corrupt the file. */
-        r = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err);
+        r = db_exec_setup(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err);
         if (r >= 0)
-                r = db_exec(db,
-                            "CREATE TABLE IF NOT EXISTS schema_versions ("
-                            "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
-                            err);
+                r = db_exec_setup(db,
+                                  "CREATE TABLE IF NOT EXISTS schema_versions ("
+                                  "module TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+                                  err);
         if (r < 0) {
                 berr_wrap(err, "open database '%s'", path);
                 db_close(db);

@@ -154,6 +154,37 @@ TEST(db_migrations_apply_once_and_refuse_newer)
         ASSERT_EQ(db_schema_version(db, "other", NULL), 0);
 }
 
+/* Processes opening one fresh database together all succeed: each races to switch it to WAL and
+ * create the schema table, where SQLite answers SQLITE_BUSY without waiting. */
+TEST(db_open_races_on_a_fresh_file)
+{
+        for (int round = 0; round < 50; round++) {
+                char path[64];
+                pid_t pids[6];
+
+                snprintf(path, sizeof(path), "race-%d.db", round);
+                for (int p = 0; p < 6; p++) {
+                        pids[p] = fork();
+                        ASSERT_TRUE(pids[p] >= 0);
+                        if (pids[p] == 0) {
+                                static const struct db_migration m[] = {{1, "CREATE TABLE t (a INTEGER)"}};
+                                struct db *db = NULL;
+                                int bad;
+
+                                (void)usleep((unsigned)(round * 97 + p * 331) % 3000); /* vary the overlap */
+                                bad = db_open(path, &db, NULL) < 0 || db_migrate(db, "race", m, 1, NULL) < 0;
+                                db_close(db);
+                                _exit(bad);
+                        }
+                }
+                for (int p = 0; p < 6; p++) {
+                        int st;
+                        ASSERT_EQ(waitpid(pids[p], &st, 0), pids[p]);
+                        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+                }
+        }
+}
+
 TEST(image_records_tags_and_refcounts)
 {
         _cleanup_(store_closep) struct store *s = NULL;
