@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/extrt.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
 #include "engine/spec-gen.h"
@@ -462,12 +463,7 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
         const char *runtime = jstr(hc, "Runtime");
         char **v = NULL;
 
-        if (runtime && *runtime) {
-                const char *base = strrchr(runtime, '/');
-                rtroot = xasprintf("%s/%s", e->runroot, base ? base + 1 : runtime);
-        } else {
-                rtroot = xstrdup(e->runtime_root);
-        }
+        rtroot = engine_runtime_root_of(e, runtime && *runtime ? runtime : NULL);
         strv_push(&v, exe);
         push_arg(&v, "--id", c->id);
         push_arg(&v, "--bundle", dir);
