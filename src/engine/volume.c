@@ -227,18 +227,6 @@ static int set_populated(struct engine *e, const char *name, struct berr **err)
         return 0;
 }
 
-static bool mounts_use(struct json_object *config, const char *name)
-{
-        struct json_object *a = jget(config, "BerthMounts");
-
-        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-                struct json_object *m = json_object_array_get_idx(a, i);
-                if (streq_ptr(jstr(m, "Type"), "volume") && streq_ptr(jstr(m, "Name"), name))
-                        return true;
-        }
-        return false;
-}
-
 int engine_volume_users(struct engine *e, const char *name, char ***ret, struct berr **err)
 {
         struct engine_container **v = NULL;
@@ -250,7 +238,7 @@ int engine_volume_users(struct engine *e, const char *name, char ***ret, struct 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
-                if (mounts_use(v[i]->config, name))
+                if (volume_config_uses(v[i]->config, name))
                         strv_push(&ids, v[i]->id);
         engine_containers_free(v, n);
         *ret = ids;
@@ -532,18 +520,7 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
 
 void engine_volumes_remove_anonymous(struct engine *e, const struct engine_container *c)
 {
-        struct json_object *a = jget(c->config, "BerthMounts");
-
-        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-                struct json_object *m = json_object_array_get_idx(a, i);
-                struct berr *x = NULL;
-
-                if (!streq_ptr(jstr(m, "Type"), "volume") || !json_object_get_boolean(jget(m, "Anonymous")))
-                        continue;
-                if (engine_volume_remove(e, jstr(m, "Name"), true, &x) < 0)
-                        log_debug("keep volume '%s': %s", jstr(m, "Name"), berr_msg(x));
-                berr_free(x);
-        }
+        volume_remove_anonymous_db(e->db, e->root, c->config);
 }
 
 /* ---- copy-up ---- */

@@ -150,3 +150,24 @@ load engine-helpers
         run berth volume ls -q
         [ "$output" = "keep" ]
 }
+
+@test "run -d --rm: the monitor removes the anonymous volumes and keeps named ones" {
+        berth volume create shared >/dev/null
+        # a second container holds an anonymous volume of its own that must stay
+        berth create --name other -v /other busybox true >/dev/null
+        berth run -d --rm --name gone -v /anon -v keep:/keep --mount type=volume,dst=/m busybox sh -c 'echo x > /anon/x' >/dev/null
+        for ((i = 0; i < 100; i++)); do
+                [ "$(berth volume ls -q | wc -l)" -eq 3 ] && break
+                sleep 0.1
+        done
+        run berth ps -aq --filter name=gone
+        [ -z "$output" ]
+        run berth volume ls -q
+        [ "${#lines[@]}" -eq 3 ]
+        [[ "$output" == *keep* ]]
+        [[ "$output" == *shared* ]]
+        other=$(berth inspect other | grep -o '"Name": *"[0-9a-f]\{64\}"' | grep -o '[0-9a-f]\{64\}')
+        [ -n "$other" ]
+        [[ "$output" == *"$other"* ]]
+        [ "$(ls "$ROOT/volumes" | wc -l)" -eq 3 ]
+}
