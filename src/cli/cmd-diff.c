@@ -141,7 +141,8 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
                              "Create a new image from a container's changes\n\nOptions:\n"
                              "  -a, --author string    Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")\n"
                              "  -c, --change list      Apply Dockerfile instruction to the created image\n"
-                             "  -m, --message string   Commit message");
+                             "  -m, --message string   Commit message\n"
+                             "  -p, --pause            Pause container during commit (default true)");
                         return 0;
                 default:
                         return cli_usage_error("commit", "unknown flag: %s", argv[optind - 1]);
