@@ -14,20 +14,6 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
-static int find(struct engine *e, const char *what, struct engine_container **ret)
-{
-        _cleanup_(berr_freep) struct berr *err = NULL;
-        int r = engine_container_find(e, what, ret, &err);
-
-        if (r < 0)
-                return cli_error(err);
-        if (r == 0) {
-                fprintf(stderr, "Error response from daemon: No such container: %s\n", what);
-                return EXIT_FAILED;
-        }
-        return 0;
-}
-
 int cmd_diff(struct cli *cli, int argc, char **argv)
 {
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
@@ -45,7 +31,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[1], &ctr);
+        r = cli_container_find(e, argv[1], &ctr);
         if (r != 0)
                 return r;
         if (engine_diff(e, ctr, stdout, &err) < 0)
@@ -89,7 +75,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[optind], &ctr);
+        r = cli_container_find(e, argv[optind], &ctr);
         if (r != 0)
                 return r;
         if (output) {
@@ -164,7 +150,7 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[optind], &ctr);
+        r = cli_container_find(e, argv[optind], &ctr);
         if (r != 0)
                 return r;
         if (engine_commit(e, ctr, &o, &id, &err) < 0)
