@@ -67,9 +67,9 @@ int cli_container_inspect_json(struct cli *cli, const char *what, struct json_ob
 int cli_container_find(struct engine *e, const char *what, struct engine_container **ret);
 #define CLI_DAEMON_ERROR "Error response from daemon"
 /*
- * The loop of the commands that act on each named container (containers.c): each name is resolved
- * and act called on it; act returns 0 to have the name printed, 1 when it printed its own output,
- * or a negative error. A missing container or a failure is reported on stderr ("<err_prefix>:
+ * The loop of the commands that act on each named container (containers.c): each of the n names
+ * is resolved and act called on it; act returns 0 to have the name printed, 1 when it printed its
+ * own output, or a negative error. A missing container or a failure is reported on stderr ("<err_prefix>:
  * <message>"), the others go on, and the result is EXIT_FAILED if any failed, else 0.
  */
 struct cli_each {
@@ -77,7 +77,7 @@ struct cli_each {
         void *data;             /* the command's options, passed to act */
         const char *err_prefix; /* CLI_DAEMON_ERROR or "Error" (docker's, per command) */
 };
-int cli_each_container(struct engine *e, char *const *names, const struct cli_each *each);
+int cli_each_container(struct engine *e, char *const *names, int n, const struct cli_each *each);
 /* A detach sequence typed on stdin (attach's ctrl-p ctrl-q); matched: bytes of it held back so far. */
 struct cli_detach {
         const unsigned char *keys;

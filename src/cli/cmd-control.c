@@ -39,8 +39,9 @@ static int pause_common(struct cli *cli, int argc, char **argv, bool pause)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + 1,
-                                  &(struct cli_each){ .act = pause_one, .data = &pause, .err_prefix = CLI_DAEMON_ERROR });
+        return cli_each_container(
+                e, argv + 1, argc - 1,
+                &(struct cli_each){ .act = pause_one, .data = &pause, .err_prefix = CLI_DAEMON_ERROR });
 }
 
 int cmd_pause(struct cli *cli, int argc, char **argv)
@@ -210,7 +211,7 @@ int cmd_update(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + optind,
+        return cli_each_container(e, argv + optind, argc - optind,
                                   &(struct cli_each){ .act = update_one, .data = &u, .err_prefix = CLI_DAEMON_ERROR });
 }
 

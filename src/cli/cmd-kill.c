@@ -44,6 +44,6 @@ int cmd_kill(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + optind,
+        return cli_each_container(e, argv + optind, argc - optind,
                                   &(struct cli_each){ .act = kill_one, .data = &sig, .err_prefix = "Error" });
 }

@@ -58,6 +58,6 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + optind,
+        return cli_each_container(e, argv + optind, argc - optind,
                                   &(struct cli_each){ .act = rm_one, .data = &o, .err_prefix = CLI_DAEMON_ERROR });
 }

@@ -65,7 +65,7 @@ static int stop_or_restart(struct cli *cli, int argc, char **argv, bool restart)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + optind,
+        return cli_each_container(e, argv + optind, argc - optind,
                                   &(struct cli_each){ .act = stop_one, .data = &o, .err_prefix = "Error" });
 }
 

@@ -35,5 +35,6 @@ int cmd_wait(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        return cli_each_container(e, argv + 1, &(struct cli_each){ .act = wait_one, .err_prefix = "Error" });
+        return cli_each_container(e, argv + 1, argc - 1,
+                                  &(struct cli_each){ .act = wait_one, .err_prefix = "Error" });
 }

@@ -33,11 +33,11 @@ int cli_container_find(struct engine *e, const char *what, struct engine_contain
         return find_or_report(e, what, CLI_DAEMON_ERROR, ret);
 }
 
-int cli_each_container(struct engine *e, char *const *names, const struct cli_each *each)
+int cli_each_container(struct engine *e, char *const *names, int n, const struct cli_each *each)
 {
         int status = 0;
 
-        for (; *names; names++) {
+        for (; n > 0; names++, n--) {
                 _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
                 _cleanup_(berr_freep) struct berr *err = NULL;
                 int r;
