@@ -414,10 +414,24 @@ static int container_path(const char *cgroups_path, const char *id, char **ret, 
         return 0;
 }
 
-static char *resolve_path(const char *base, const char *cpath)
+/*
+ * A relative cgroupsPath starts at the runtime's own cgroup on v1, and at its parent on v2 (as
+ * runc does): the own cgroup holds at least the caller's process, and v2's no-internal-process
+ * rule (Documentation/admin-guide/cgroup-v2.rst) lets a non-root cgroup with processes hand no
+ * controller to its children. On a systemd host the caller sits in a session scope or a service;
+ * their parent slice holds no process, so the container becomes a sibling of its caller's cgroup.
+ */
+static char *resolve_path(enum cgroup_mode mode, const char *own, const char *cpath)
 {
+        _cleanup_free_ char *base = NULL;
+        char *slash;
+
         if (cpath[0] == '/')
                 return xstrdup(cpath);
+        base = xstrdup(own);
+        slash = strrchr(base, '/');
+        if (mode == CGROUP_MODE_V2 && slash)
+                slash[slash == base ? 1 : 0] = 0;
         return path_join(base, cpath);
 }
 
@@ -485,7 +499,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
                         }
                         h.controllers = strv_split(lines[i].controllers, ",");
                 }
-                h.path = resolve_path(lines[i].path, cpath);
+                h.path = resolve_path(mode, lines[i].path, cpath);
                 cg->hier = xreallocarray(cg->hier, cg->n_hier + 1, sizeof(h));
                 cg->hier[cg->n_hier++] = h;
                 if (mode == CGROUP_MODE_V2)
@@ -499,7 +513,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
                 /* a v2 host whose /proc/self/cgroup is unusual: take the path from the root */
                 cg->hier = xzalloc(sizeof(*cg->hier));
                 cg->hier[0].name = xstrdup("");
-                cg->hier[0].path = resolve_path("/", cpath);
+                cg->hier[0].path = resolve_path(mode, "/", cpath);
                 cg->n_hier = 1;
         }
         *ret = TAKE_PTR(cg);
