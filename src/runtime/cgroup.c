@@ -379,6 +379,11 @@ static int parse_self_cgroup(const char *file, struct self_cgroup **ret, size_t 
         return 0;
 }
 
+static char *default_path(const char *id)
+{
+        return xasprintf("berth/%s", id);
+}
+
 /*
  * Checks linux.cgroupsPath (or builds "berth/<id>") and returns it cleaned,
  * absolute when it was absolute. ".." is refused outright: the path must not
@@ -391,7 +396,7 @@ static int container_path(const char *cgroups_path, const char *id, char **ret, 
         if (!cgroups_path || !*cgroups_path) {
                 if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))
                         return berr_set(err, EINVAL, "container id '%s' cannot name a cgroup", id ? id : "");
-                p = xasprintf("berth/%s", id);
+                p = default_path(id);
         } else
                 p = xstrdup(cgroups_path);
 
@@ -412,6 +417,17 @@ static int container_path(const char *cgroups_path, const char *id, char **ret, 
                 return berr_set(err, EINVAL, "cgroupsPath '%s' names the root cgroup", p);
         *ret = TAKE_PTR(clean);
         return 0;
+}
+
+/* "berth/<id>", whether given (as the engine does, for external runtimes too) or defaulted. */
+static bool is_default_path(const char *cpath, const char *id)
+{
+        _cleanup_free_ char *def = NULL;
+
+        if (!id || !*id)
+                return false;
+        def = default_path(id);
+        return streq(cpath, def);
 }
 
 /*
@@ -480,7 +496,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
         cg->mode = mode;
         cg->mountpoint = xstrdup(mp);
         cg->ops = mode == CGROUP_MODE_V2 ? &cgroup_v2_ops : &cgroup_v1_ops;
-        cg->min_created = cgroups_path && *cgroups_path ? 0 : 2;
+        cg->min_created = is_default_path(cpath, id) ? 2 : 0;
         for (size_t i = 0; i < n_lines; i++) {
                 struct cgroup_hierarchy h = {};
 

@@ -309,9 +309,11 @@ TEST(default_parent_removed_by_the_last_container) {
 
         fake_v1(&env);
         ASSERT_OK(cgroup_new(&env, NULL, "a", &a, NULL));
-        ASSERT_OK(cgroup_new(&env, NULL, "b", &b, NULL));
+        /* the default path given explicitly (as the engine does) is the default */
+        ASSERT_OK(cgroup_new(&env, "berth/b", "b", &b, NULL));
         ASSERT_OK(cgroup_create(a, NULL));
         ASSERT_OK(cgroup_create(b, NULL));
+        ASSERT_EQ(cgroup_find_hierarchy(b, "pids")->created, 2);
         /* berth/ belongs to the runtime whoever made it: the first one out leaves it, the last removes it */
         ASSERT_OK(cgroup_destroy(a, NULL));
         ASSERT_OK(stat("cg/pids/berth/b", &st));
