@@ -46,6 +46,7 @@
 #include "lib/log.h"
 #include "lib/path.h"
 #include "lib/util.h"
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 
 #define NAME_RETRIES 8
@@ -269,6 +270,16 @@ static int prepare_dir(struct engine *e, const struct engine_container *c, struc
         return write_etc_files(dir, jstr(cfg, "Hostname"), host_net, err);
 }
 
+/* docker's default cgroup namespace mode: private on a cgroup v2 host, the host's on v1 */
+static void default_cgroupns(struct json_object *hc)
+{
+        enum cgroup_mode mode;
+
+        if (jget(hc, "CgroupnsMode") || cgroup_detect_mode(NULL, &mode, NULL) < 0)
+                return;
+        json_add_string(hc, "CgroupnsMode", mode == CGROUP_MODE_V2 ? "private" : "host");
+}
+
 int engine_create(struct engine *e, struct engine_create_opts *opts, struct engine_container **ret,
                   struct berr **err)
 {
@@ -301,6 +312,7 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
         }
         if (!jget(c->config, "HostConfig"))
                 json_add(c->config, "HostConfig", json_new_object());
+        default_cgroupns(jget(c->config, "HostConfig"));
         merge_image_config(cfg, ic->config);
         json_add_string(cfg, "Image", opts->image);
         engine_id_generate(id);

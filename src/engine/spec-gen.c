@@ -776,6 +776,8 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
         add_ns(ns, "mount");
         if (!net || !streq(net, "host"))
                 add_ns(ns, "network");
+        if (streq_ptr(jstr(hc, "CgroupnsMode"), "private"))
+                add_ns(ns, "cgroup");
         json_add(l, "namespaces", ns);
         res = gen_resources(hc, privileged);
         json_add(l, "resources", res);
