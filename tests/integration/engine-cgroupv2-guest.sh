@@ -170,6 +170,37 @@ t_stats() {
         expect "pids.current" "$(cat $CGB/$ST/pids.current)" 3
 }
 
+# CPU % from cpu.stat's usage_usec; --cpus 0.5 throttles a spinning shell (cpu.stat nr_throttled)
+t_cpu_busy() {
+        local out id thr
+        id=$(run_d --name busy --cpus 0.5 busybox sh -c 'while :; do :; done') || return 1
+        out=$(berth stats --no-stream --format '{{.CPUPerc}}' busy)
+        thr=$(sed -n 's/^nr_throttled //p' $CGB/$id/cpu.stat)
+        berth rm -f busy >/dev/null || return 1
+        [[ "$out" =~ ^[0-9]+\.[0-9]{2}%$ ]] && [ "${out%%.*}" -ge 1 ] || { echo "CPU %: '$out'"; return 1; }
+        [ "${thr:-0}" -ge 1 ] || { echo "never throttled: nr_throttled '$thr'"; return 1; }
+}
+
+# A stopped container gets a new cgroup at each start, with what update recorded meanwhile.
+t_restart() {
+        local out
+        berth create --name rs -m 40m busybox cat /sys/fs/cgroup/memory.max /proc/self/cgroup >/dev/null || return 1
+        berth update -m 44m rs >/dev/null || return 1
+        for i in 1 2; do
+                out=$(berth start -a rs 2>&1) || { echo "start $i: $out"; return 1; }
+                expect "start $i" "$(tr '\n' ' ' <<<"$out")" "$((44 * MiB)) 0::/ " || return 1
+        done
+        berth rm rs >/dev/null
+}
+
+# /sys/fs/cgroup is read-only in a container, writable with --privileged (docker's rule).
+t_privileged() {
+        local out
+        out=$(berth exec st mkdir /sys/fs/cgroup/sub 2>&1) && { echo "mkdir allowed: $out"; return 1; }
+        out=$(berth run --rm --privileged busybox sh -c 'mkdir /sys/fs/cgroup/sub && rmdir /sys/fs/cgroup/sub && echo rw')
+        expect "mkdir in a privileged container's cgroup" "$out" rw
+}
+
 # procps' default `ps -ef` cannot read this UML kernel's boot time; -o columns do not need it.
 t_top() {
         local out want
@@ -203,7 +234,8 @@ t_nothing_left() {
                 2>/dev/null)" ""
 }
 
-for t in mode run memory swap cpu cpuset pids oom oom_child update pause stats top kill rm nothing_left; do
+for t in mode run memory swap cpu cpuset pids oom oom_child update pause stats cpu_busy restart privileged top kill \
+        rm nothing_left; do
         guest_check "$t" "t_$t"
 done
 guest_done

@@ -30,6 +30,9 @@ setup_file() {
 @test "engine v2: update changes memory, swap total, cpus, shares and pids live, as docker" { uml_check update; }
 @test "engine v2: pause and unpause through cgroup.freeze, seen in cgroup.events and inspect" { uml_check pause; }
 @test "engine v2: stats --no-stream shows memory.current / memory.max and pids.current" { uml_check stats; }
+@test "engine v2: stats CPU % comes from cpu.stat; --cpus throttles a spinning container" { uml_check cpu_busy; }
+@test "engine v2: each start of a stopped container makes its cgroup again, with updated limits" { uml_check restart; }
+@test "engine v2: /sys/fs/cgroup is read-only, writable with --privileged" { uml_check privileged; }
 @test "engine v2: top lists exactly the processes of cgroup.procs" { uml_check top; }
 @test "engine v2: a container killed by a signal is not OOMKilled; its cgroup goes with it" { uml_check kill; }
 @test "engine v2: rm -f leaves no container cgroup and no berth/ parent" { uml_check rm; }
