@@ -270,14 +270,24 @@ static int prepare_dir(struct engine *e, const struct engine_container *c, struc
         return write_etc_files(dir, jstr(cfg, "Hostname"), host_net, err);
 }
 
-/* docker's default cgroup namespace mode: private on a cgroup v2 host, the host's on v1 */
-static void default_cgroupns(struct json_object *hc)
+/* HostConfig.CgroupnsMode: "host" or "private"; unset or "": docker's default, private on a cgroup v2
+ * host and the host's on v1 */
+static int default_cgroupns(struct json_object *hc, struct berr **err)
 {
+        const char *m = jstr(hc, "CgroupnsMode");
         enum cgroup_mode mode;
+        int r;
 
-        if (jget(hc, "CgroupnsMode") || cgroup_detect_mode(NULL, &mode, NULL) < 0)
-                return;
+        if (m && *m) {
+                if (!streq(m, "host") && !streq(m, "private"))
+                        return berr_set(err, EINVAL, "invalid cgroup namespace mode: %s", m);
+                return 0;
+        }
+        r = cgroup_detect_mode(NULL, &mode, err);
+        if (r < 0)
+                return r;
         json_add_string(hc, "CgroupnsMode", mode == CGROUP_MODE_V2 ? "private" : "host");
+        return 0;
 }
 
 int engine_create(struct engine *e, struct engine_create_opts *opts, struct engine_container **ret,
@@ -312,7 +322,9 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
         }
         if (!jget(c->config, "HostConfig"))
                 json_add(c->config, "HostConfig", json_new_object());
-        default_cgroupns(jget(c->config, "HostConfig"));
+        r = default_cgroupns(jget(c->config, "HostConfig"), err);
+        if (r < 0)
+                return r;
         merge_image_config(cfg, ic->config);
         json_add_string(cfg, "Image", opts->image);
         engine_id_generate(id);
