@@ -8,10 +8,6 @@
 load uml-helpers
 
 setup_file() {
-        : "${BERTH_SRC:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
-        : "${BERTH_BUILD:=$BERTH_SRC/build}"
-        export BERTH_SRC BERTH_BUILD
-        uml_available || skip "User-Mode Linux guest not available (needs root and the user-mode-linux package)"
         [ -x "$BERTH_BUILD/tests/integration/cgroup-probe" ] || skip "cgroup-probe not built"
         uml_checks_boot --disk 16 "$BERTH_SRC/tests/integration/cgroup-v2-guest.sh"
 }

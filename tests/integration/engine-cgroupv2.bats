@@ -8,10 +8,6 @@
 load uml-helpers
 
 setup_file() {
-        : "${BERTH_SRC:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
-        : "${BERTH_BUILD:=$BERTH_SRC/build}"
-        export BERTH_SRC BERTH_BUILD
-        uml_available || skip "User-Mode Linux guest not available (needs root and the user-mode-linux package)"
         [ -x "$BERTH_BUILD/berth" ] || skip "build/berth not built"
         [ -x /bin/busybox ] || skip "busybox-static not installed"
         uml_checks_boot "$BERTH_SRC/tests/integration/engine-cgroupv2-guest.sh"

@@ -16,9 +16,10 @@
 #                          $output): for suites such as berth-runtime containers
 #                          with memory and pids limits on cgroup v2.
 #   uml_checks_boot [--mem SIZE] [--disk MB] [--share DIR] SCRIPT
-#                          from setup_file: boots one guest that runs the check
-#                          script SCRIPT (it reports with uml-guest.bash's
-#                          guest_check) and keeps what it printed for:
+#                          from setup_file: skips the file without a guest, else
+#                          boots one guest that runs the check script SCRIPT (it
+#                          reports with uml-guest.bash's guest_check) and keeps
+#                          what it printed for:
 #   uml_check NAME         passes when the guest printed "ok NAME", else shows
 #                          the check's evidence; one @test per check.
 #   uml_checks_done        passes when the guest booted, ran the whole script
@@ -83,13 +84,10 @@ uml_run_bats() {
 }
 
 uml_checks_boot() {
-        local opts=()
-        while [ $# -gt 1 ]; do
-                opts+=("$1" "$2")
-                shift 2
-        done
-        export UML_CHECKS_OUT="$BATS_FILE_TMPDIR/guest.out"
-        "$UML_SCRIPT" "${opts[@]}" -- env BERTH_SRC="$BERTH_SRC" BERTH_BUILD="$BERTH_BUILD" bash "$1" \
+        local script=${!#}
+        uml_available || skip "User-Mode Linux guest not available (needs root and the user-mode-linux package)"
+        export BERTH_SRC BERTH_BUILD UML_CHECKS_OUT="$BATS_FILE_TMPDIR/guest.out"
+        "$UML_SCRIPT" "${@:1:$#-1}" -- env BERTH_SRC="$BERTH_SRC" BERTH_BUILD="$BERTH_BUILD" bash "$script" \
                 > "$UML_CHECKS_OUT" 2>&1
         echo $? > "$BATS_FILE_TMPDIR/guest.rc"
 }
