@@ -39,9 +39,24 @@ fields() {
 
 t_mode() {
         expect "file system at $CG" "$(stat -fc %T $CG)" cgroup2fs || return 1
-        mkdir -p "$SCOPE" && echo $$ > "$SCOPE/cgroup.procs" || return 1
-        expect "own cgroup" "$(cat /proc/self/cgroup)" "0::/user.slice/session-1.scope" || return 1
         berth busybox-image -q
+}
+
+# From the root cgroup (as inside a VM's init or a container with its own cgroup namespace) the
+# containers go to /berth/<id>, and the last one takes berth/ away.
+t_from_root() {
+        local id
+        expect "own cgroup" "$(cat /proc/self/cgroup)" "0::/" || return 1
+        id=$(run_d -m 32m busybox sleep 1000) || return 1
+        expect "memory.max in $CG/berth/<id>" "$(cat $CG/berth/$id/memory.max)" $((32 * MiB)) || return 1
+        berth rm -f "$id" >/dev/null || return 1
+        [ ! -e $CG/berth ] || { echo "$CG/berth left"; find $CG/berth -type d; return 1; }
+}
+
+# The rest runs where a login shell sits on a systemd host.
+t_scope() {
+        mkdir -p "$SCOPE" && echo $$ > "$SCOPE/cgroup.procs" || return 1
+        expect "own cgroup" "$(cat /proc/self/cgroup)" "0::/user.slice/session-1.scope"
 }
 
 # Three containers the later checks look at: docker's flags reach the v2 files.
@@ -234,7 +249,7 @@ t_nothing_left() {
                 2>/dev/null)" ""
 }
 
-for t in mode run memory swap cpu cpuset pids oom oom_child update pause stats cpu_busy restart privileged top kill \
+for t in mode from_root scope run memory swap cpu cpuset pids oom oom_child update pause stats cpu_busy restart privileged top kill \
         rm nothing_left; do
         guest_check "$t" "t_$t"
 done

@@ -14,7 +14,9 @@ setup_file() {
 }
 
 @test "engine v2 guest: booted, ran every check and shut down cleanly" { uml_checks_done; }
-@test "engine v2: cgroup2 host; the caller sits in a session scope; busybox image made" { uml_check mode; }
+@test "engine v2: cgroup2 host; busybox image made" { uml_check mode; }
+@test "engine v2: from the root cgroup, containers go to /berth/<id>; the last one removes berth/" { uml_check from_root; }
+@test "engine v2: the caller moves into a session scope, as a login shell on a systemd host" { uml_check scope; }
 @test "engine v2: run -d puts containers beside the caller's scope, in a private cgroup namespace" { uml_check run; }
 @test "engine v2: -m becomes memory.max, seen inside the container too" { uml_check memory; }
 @test "engine v2: --memory-swap (memory+swap) becomes memory.swap.max (swap alone); default and -1" { uml_check swap; }
