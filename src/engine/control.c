@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "engine/extrt.h"
 #include "engine/monitor.h"
+#include "engine/spec-gen.h"
 #include "image/db.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -261,6 +262,35 @@ static int external_update(struct engine *e, const struct engine_container *c, c
         return external(e, c, "update", f, NULL, err);
 }
 
+static int64_t jint(struct json_object *o, const char *key)
+{
+        struct json_object *v = jget(o, key);
+
+        return v ? json_object_get_int64(v) : 0;
+}
+
+int engine_update_memory(int64_t memory, int64_t memory_swap, const struct engine_update *u, int64_t *ret_memory,
+                         int64_t *ret_swap, struct berr **err)
+{
+        int64_t mem = u->memory ? u->memory : memory;
+        int64_t swap = u->memory_swap ? u->memory_swap : spec_gen_memory_swap(memory, memory_swap);
+
+        if (mem <= 0)
+                return berr_set(err, EINVAL,
+                                "You should always set the Memory limit when using Memoryswap limit, "
+                                "see usage");
+        if (swap > 0 && mem > swap)
+                return berr_set(err, EINVAL,
+                                u->memory_swap ? "Minimum memoryswap limit should be larger than memory "
+                                                 "limit, see usage"
+                                               : "Memory limit should be smaller than already set "
+                                                 "memoryswap limit, update the memoryswap at the same "
+                                                 "time");
+        *ret_memory = mem;
+        *ret_swap = swap;
+        return 0;
+}
+
 int engine_update(struct engine *e, struct engine_container *c, const struct engine_update *u, struct berr **err)
 {
         struct runtime_ctx ctx = {.root = e->runtime_root};
@@ -283,15 +313,20 @@ int engine_update(struct engine *e, struct engine_container *c, const struct eng
                 json_add_int(rp, "MaximumRetryCount", max);
                 json_add(hc, "RestartPolicy", rp);
         }
-        if (u->memory) {
+        if (u->memory || u->memory_swap) {
+                int64_t mem, swap;
+                r = engine_update_memory(jint(hc, "Memory"), jint(hc, "MemorySwap"), u, &mem, &swap, err);
+                if (r < 0)
+                        return r;
+                /* both files together: v2's memory.swap.max is derived from the limit and the total */
                 res.has_memory = res.memory.has_limit = true;
-                res.memory.limit = u->memory;
-                json_add_int(hc, "Memory", u->memory);
-        }
-        if (u->memory_swap) {
-                res.has_memory = res.memory.has_swap = true;
-                res.memory.swap = u->memory_swap;
-                json_add_int(hc, "MemorySwap", u->memory_swap);
+                res.memory.limit = mem;
+                json_add_int(hc, "Memory", mem);
+                if (swap != 0) {
+                        res.memory.has_swap = true;
+                        res.memory.swap = swap;
+                        json_add_int(hc, "MemorySwap", swap);
+                }
         }
         if (u->nano_cpus) {
                 res.has_cpu = res.cpu.has_quota = res.cpu.has_period = true;

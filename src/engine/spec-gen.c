@@ -590,6 +590,16 @@ static int add_devices(struct json_object *linux_obj, struct json_object *res_de
         return 0;
 }
 
+int64_t spec_gen_memory_swap(int64_t memory, int64_t memory_swap)
+{
+        if (memory_swap > 0 || memory_swap == -1)
+                return memory_swap;
+        if (memory <= 0)
+                return 0;
+        /* docker: as much swap as memory unless told; a total past int64 is no limit at all */
+        return memory > INT64_MAX / 2 ? -1 : 2 * memory;
+}
+
 static struct json_object *gen_resources(struct json_object *hc, bool privileged)
 {
         struct json_object *res = json_new_object(), *devs = json_new_array(), *deny = json_new_object();
@@ -603,12 +613,11 @@ static struct json_object *gen_resources(struct json_object *hc, bool privileged
         json_add(res, "devices", devs);
         if (mem > 0 || swap != 0) {
                 struct json_object *m = json_new_object();
+                swap = spec_gen_memory_swap(mem, swap);
                 if (mem > 0)
                         json_add_int(m, "limit", mem);
-                if (swap > 0 || swap == -1)
+                if (swap != 0)
                         json_add_int(m, "swap", swap);
-                else if (mem > 0)
-                        json_add_int(m, "swap", 2 * mem); /* docker: swap as much as memory unless told */
                 json_add(res, "memory", m);
         }
         if (nano > 0 || shares > 0 || (cpuset && *cpuset)) {
@@ -829,6 +838,8 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
         add_ns(ns, "mount");
         if (!net || !streq(net, "host"))
                 add_ns(ns, "network");
+        if (streq_ptr(jstr(hc, "CgroupnsMode"), "private"))
+                add_ns(ns, "cgroup");
         json_add(l, "namespaces", ns);
         res = gen_resources(hc, privileged);
         json_add(l, "resources", res);
