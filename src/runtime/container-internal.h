@@ -40,6 +40,10 @@ struct container_state {
         bool systemd;
         bool rootless;
         bool has_fifo; /* created by `create`: `start` writes to it */
+        /* No mount namespace: the rootfs bind in the caller's mount namespace (mounts_host_root_bind()) */
+        char *host_root;          /* its path (realpath of the rootfs); NULL when none */
+        uint64_t host_root_mount; /* its mount id */
+        uint64_t host_mntns;      /* inode of the mount namespace it is in */
 };
 void container_state_done(struct container_state *st);
 

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A container without a mount namespace (linux.namespaces has no "mount"),
+ * as runc and crun allow: its mounts are made in the caller's mount
+ * namespace, so the runtime, not the kernel, must take them away again.
+ *
+ * The parent (create/run) makes one recursive bind of the rootfs onto itself
+ * and makes that tree private before attaching it: every later mount of the
+ * container lands under this private mount, so none of them propagates to
+ * another mount namespace, and detaching this one mount removes them all.
+ * The bind is known by its unique mount id (statx STATX_MNT_ID_UNIQUE, never
+ * reused; the reusable STATX_MNT_ID before 6.8), which `delete` and a failed
+ * `create` check before they detach the mount found at the rootfs path: a
+ * mount that is not ours is never touched.
+ *
+ * Refused: a rootfs whose parent mount is shared. Attaching the bind under a
+ * shared mount would copy it into every peer of that mount (other mount
+ * namespaces, the host's); runc instead makes the caller's "/" rslave, which
+ * changes the host's mount table, and Berth never does that.
+ *
+ * `delete` may run in another mount namespace than `create` did (the
+ * namespace is recorded by inode): it then detaches the bind from a child
+ * that enters that namespace through a process still in it. When no process
+ * is left there, the namespace, and the mounts with it, are normally gone.
+ *
+ * The init then mounts under the bind (mounts.c) and chroot(2)s into it; the
+ * container's mounts stay visible in the caller's namespace until `delete`.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/error.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "runtime/mounts-internal.h"
+#include "runtime/mounts.h"
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U /* 6.8 */
+#endif
+
+int mounts_mount_id(int fd, uint64_t *ret_id, struct berr **err)
+{
+        struct statx stx = { 0 };
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &stx) < 0)
+                return berr_sys(err, "statx");
+        if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE)) {
+                if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0)
+                        return berr_sys(err, "statx");
+                if (!(stx.stx_mask & STATX_MNT_ID))
+                        return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
+        }
+        *ret_id = stx.stx_mnt_id;
+        return 0;
+}
+
+int mounts_host_root_bind(const char *rootfs, uint64_t *ret_id, struct berr **err)
+{
+        _cleanup_free_ char *parent = NULL;
+        _cleanup_close_ int tree = -1;
+        struct mount_attr attr = { .propagation = MS_PRIVATE };
+        bool shared = false;
+        uint64_t id;
+        int r;
+
+        r = mounts_find_parent(rootfs, &parent, &shared, err);
+        if (r < 0)
+                return r;
+        if (shared)
+                return berr_set(err, EINVAL,
+                                "linux.namespaces has no \"mount\": the rootfs '%s' is on the shared mount '%s', so "
+                                "the container's mounts would propagate to its peers; add a mount namespace or make "
+                                "that mount private (e.g. run under 'unshare -m --propagation private')",
+                                rootfs, parent);
+        tree = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (tree < 0)
+                return berr_sys(err, "clone the rootfs mount '%s'", rootfs);
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return berr_sys(err, "make the rootfs bind private");
+        r = mounts_mount_id(tree, &id, err);
+        if (r < 0)
+                return berr_wrap(err, "rootfs bind");
+        if (move_mount(tree, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return berr_sys(err, "bind the rootfs '%s' onto itself", rootfs);
+        *ret_id = id;
+        return 0;
+}
+
+static int release_here(const char *rootfs, uint64_t id, struct berr **err)
+{
+        _cleanup_close_ int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        char proc[64];
+        uint64_t now;
+        int r;
+
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0; /* the bundle is gone, and a mount point cannot be removed: so is our mount */
+                return berr_sys(err, "open rootfs '%s'", rootfs);
+        }
+        r = mounts_mount_id(fd, &now, err);
+        if (r < 0)
+                return berr_wrap(err, "rootfs '%s'", rootfs);
+        if (now != id) {
+                log_debug("rootfs '%s': mount %llu is not ours (%llu), leaving it", rootfs, (unsigned long long) now,
+                          (unsigned long long) id);
+                return 0;
+        }
+        /* The fd names exactly the mount we checked: a rename or mount over the path meanwhile cannot redirect us. */
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        if (umount2(proc, MNT_DETACH) < 0)
+                return berr_sys(err, "detach the rootfs mount '%s'", rootfs);
+        return 0;
+}
+
+int mounts_current_mntns(uint64_t *ret_ino, struct berr **err)
+{
+        struct stat sb;
+
+        if (stat("/proc/self/ns/mnt", &sb) < 0)
+                return berr_sys(err, "stat /proc/self/ns/mnt");
+        *ret_ino = sb.st_ino;
+        return 0;
+}
+
+/* Some pid in the mount namespace with inode ino: 0 when none is left, else the pid. */
+static pid_t find_pid_in_mntns(uint64_t ino)
+{
+        _cleanup_closedir_ DIR *d = opendir("/proc");
+        struct dirent *de;
+
+        if (!d)
+                return 0;
+        while ((de = readdir(d))) {
+                char path[64];
+                struct stat sb;
+                int pid;
+
+                if (parse_int(de->d_name, &pid) < 0 || pid <= 0)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+                if (stat(path, &sb) == 0 && sb.st_ino == ino)
+                        return (pid_t) pid;
+        }
+        return 0;
+}
+
+static int release_in(uint64_t mntns, const char *rootfs, uint64_t id, struct berr **err)
+{
+        _cleanup_close_ int nsfd = -1;
+        char path[64];
+        pid_t holder, child;
+        int status;
+
+        holder = find_pid_in_mntns(mntns);
+        if (holder == 0) {
+                log_debug("mount namespace mnt:[%llu] of rootfs '%s' is gone, and its mounts with it",
+                          (unsigned long long) mntns, rootfs);
+                return 0;
+        }
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) holder);
+        nsfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0)
+                return berr_sys(err, "open the mount namespace mnt:[%llu] of the rootfs", (unsigned long long) mntns);
+        child = fork();
+        if (child < 0)
+                return berr_sys(err, "fork");
+        if (child == 0) {
+                struct berr *e = NULL;
+
+                if (setns(nsfd, CLONE_NEWNS) < 0 || release_here(rootfs, id, &e) < 0)
+                        _exit(1);
+                _exit(0);
+        }
+        while (waitpid(child, &status, 0) < 0)
+                if (errno != EINTR)
+                        return berr_sys(err, "wait for %d", (int) child);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return berr_set(err, EIO, "detach the rootfs mount '%s' in mount namespace mnt:[%llu] failed",
+                                rootfs, (unsigned long long) mntns);
+        return 0;
+}
+
+int mounts_host_root_release(const char *rootfs, uint64_t id, uint64_t mntns, struct berr **err)
+{
+        uint64_t here;
+        int r;
+
+        r = mounts_current_mntns(&here, err);
+        if (r < 0)
+                return r;
+        if (mntns == 0 || mntns == here)
+                return release_here(rootfs, id, err);
+        return release_in(mntns, rootfs, id, err);
+}
