@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "runtime/container.h"
+#include "runtime/mounts.h"
 
 struct berr;
 struct cgroup;
@@ -42,8 +43,7 @@ struct container_state {
         bool has_fifo; /* created by `create`: `start` writes to it */
         /* No mount namespace: the rootfs bind in the caller's mount namespace (mounts_host_root_bind()) */
         char *host_root;          /* its path (realpath of the rootfs); NULL when none */
-        uint64_t host_root_mount; /* its mount id */
-        uint64_t host_mntns;      /* inode of the mount namespace it is in */
+        struct host_root_bind host_bind;
 };
 void container_state_done(struct container_state *st);
 

@@ -112,7 +112,7 @@ static void create_abort(struct create_ctx *cc)
                 (void) waitpid(cc->first_pid, NULL, 0);
         }
         if (cc->st.host_root &&
-            mounts_host_root_release(cc->st.host_root, cc->st.host_root_mount, cc->st.host_mntns, &e) < 0) {
+            mounts_host_root_release(cc->st.host_root, &cc->st.host_bind, &e) < 0) {
                 log_warn("%s, ignoring", berr_msg(e));
                 e = berr_free(e);
         }
@@ -489,13 +489,10 @@ static int create_host_root(struct create_ctx *cc, struct berr **err)
         real = realpath(cc->st.rootfs, NULL);
         if (!real)
                 return berr_sys(err, "rootfs '%s'", cc->st.rootfs);
-        r = mounts_current_mntns(&cc->st.host_mntns, err);
+        r = mounts_host_root_bind(real, &cc->st.host_bind, err);
         if (r < 0)
                 return r;
-        r = mounts_host_root_bind(real, &cc->plan->host_root_mount, err);
-        if (r < 0)
-                return r;
-        cc->st.host_root_mount = cc->plan->host_root_mount;
+        cc->plan->host_root_mount = cc->st.host_bind.id;
         cc->st.host_root = TAKE_PTR(real);
         return 0;
 }
@@ -772,7 +769,7 @@ static int destroy_locked(const struct runtime_ctx *ctx, int dirfd, const struct
         }
         run_poststop(dirfd, st);
         if (st->host_root) {
-                r = mounts_host_root_release(st->host_root, st->host_root_mount, st->host_mntns, err);
+                r = mounts_host_root_release(st->host_root, &st->host_bind, err);
                 if (r < 0)
                         return berr_wrap(err, "delete container '%s'", st->id);
         }

@@ -40,38 +40,60 @@
 
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/mounts-internal.h"
 #include "runtime/mounts.h"
 
+#define CHILD_EXIT_COVERED 2
+
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U /* 6.8 */
 #endif
 
-int mounts_mount_id(int fd, uint64_t *ret_id, struct berr **err)
+static int statx_mnt_id(int fd, unsigned mask, uint64_t *ret_id, struct berr **err)
 {
         struct statx stx = { 0 };
 
-        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &stx) < 0)
+        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, mask, &stx) < 0)
                 return berr_sys(err, "statx");
-        if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE)) {
-                if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0)
-                        return berr_sys(err, "statx");
-                if (!(stx.stx_mask & STATX_MNT_ID))
-                        return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
-        }
+        if (!(stx.stx_mask & mask))
+                return -ENOTSUP;
         *ret_id = stx.stx_mnt_id;
         return 0;
 }
 
-int mounts_host_root_bind(const char *rootfs, uint64_t *ret_id, struct berr **err)
+int mounts_mount_id(int fd, uint64_t *ret_id, struct berr **err)
+{
+        int r = statx_mnt_id(fd, STATX_MNT_ID_UNIQUE, ret_id, err);
+
+        if (r == -ENOTSUP)
+                r = statx_mnt_id(fd, STATX_MNT_ID, ret_id, err);
+        if (r == -ENOTSUP)
+                return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
+        return r;
+}
+
+static int bind_ids(int fd, struct host_root_bind *b, struct berr **err)
+{
+        int r = mounts_mount_id(fd, &b->id, err);
+
+        if (r < 0)
+                return r;
+        r = statx_mnt_id(fd, STATX_MNT_ID, &b->info_id, err);
+        if (r == -ENOTSUP)
+                return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
+        return r;
+}
+
+int mounts_host_root_bind(const char *rootfs, struct host_root_bind *ret, struct berr **err)
 {
         _cleanup_free_ char *parent = NULL;
         _cleanup_close_ int tree = -1;
         struct mount_attr attr = { .propagation = MS_PRIVATE };
+        struct host_root_bind b = { 0 };
         bool shared = false;
-        uint64_t id;
         int r;
 
         r = mounts_find_parent(rootfs, &parent, &shared, err);
@@ -83,21 +105,44 @@ int mounts_host_root_bind(const char *rootfs, uint64_t *ret_id, struct berr **er
                                 "the container's mounts would propagate to its peers; add a mount namespace or make "
                                 "that mount private (e.g. run under 'unshare -m --propagation private')",
                                 rootfs, parent);
+        r = mounts_current_mntns(&b.mntns, err);
+        if (r < 0)
+                return r;
         tree = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         if (tree < 0)
                 return berr_sys(err, "clone the rootfs mount '%s'", rootfs);
         if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
                 return berr_sys(err, "make the rootfs bind private");
-        r = mounts_mount_id(tree, &id, err);
+        r = bind_ids(tree, &b, err);
         if (r < 0)
                 return berr_wrap(err, "rootfs bind");
         if (move_mount(tree, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return berr_sys(err, "bind the rootfs '%s' onto itself", rootfs);
-        *ret_id = id;
+        *ret = b;
         return 0;
 }
 
-static int release_here(const char *rootfs, uint64_t id, struct berr **err)
+/* Is the mount with mountinfo id info_id still at rootfs, under another mount? */
+static bool bind_is_covered(const char *rootfs, uint64_t info_id)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX_BYTES, &text, &len, NULL) < 0)
+                return false;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                _cleanup_(strv_freep) char **f = strv_split(line, " ");
+                uint64_t id;
+
+                if (strv_length(f) < 5 || parse_uint64(f[0], 10, &id) < 0 || id != info_id)
+                        continue;
+                mounts_unescape_octal(f[4]);
+                return streq(f[4], rootfs);
+        }
+        return false;
+}
+
+static int release_here(const char *rootfs, const struct host_root_bind *b, struct berr **err)
 {
         _cleanup_close_ int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         char proc[64];
@@ -112,9 +157,14 @@ static int release_here(const char *rootfs, uint64_t id, struct berr **err)
         r = mounts_mount_id(fd, &now, err);
         if (r < 0)
                 return berr_wrap(err, "rootfs '%s'", rootfs);
-        if (now != id) {
+        if (now != b->id) {
+                if (bind_is_covered(rootfs, b->info_id))
+                        return berr_set(err, EBUSY,
+                                        "the rootfs bind at '%s' is covered by another mount (another container "
+                                        "without a mount namespace on the same rootfs?): delete that one first",
+                                        rootfs);
                 log_debug("rootfs '%s': mount %llu is not ours (%llu), leaving it", rootfs, (unsigned long long) now,
-                          (unsigned long long) id);
+                          (unsigned long long) b->id);
                 return 0;
         }
         /* The fd names exactly the mount we checked: a rename or mount over the path meanwhile cannot redirect us. */
@@ -156,43 +206,52 @@ static pid_t find_pid_in_mntns(uint64_t ino)
         return 0;
 }
 
-static int release_in(uint64_t mntns, const char *rootfs, uint64_t id, struct berr **err)
+static int release_in(const char *rootfs, const struct host_root_bind *b, struct berr **err)
 {
         _cleanup_close_ int nsfd = -1;
         char path[64];
         pid_t holder, child;
         int status;
 
-        holder = find_pid_in_mntns(mntns);
+        holder = find_pid_in_mntns(b->mntns);
         if (holder == 0) {
                 log_debug("mount namespace mnt:[%llu] of rootfs '%s' is gone, and its mounts with it",
-                          (unsigned long long) mntns, rootfs);
+                          (unsigned long long) b->mntns, rootfs);
                 return 0;
         }
         snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) holder);
         nsfd = open(path, O_RDONLY | O_CLOEXEC);
         if (nsfd < 0)
-                return berr_sys(err, "open the mount namespace mnt:[%llu] of the rootfs", (unsigned long long) mntns);
+                return berr_sys(err, "open the mount namespace mnt:[%llu] of the rootfs", (unsigned long long) b->mntns);
         child = fork();
         if (child < 0)
                 return berr_sys(err, "fork");
         if (child == 0) {
-                struct berr *e = NULL;
-
-                if (setns(nsfd, CLONE_NEWNS) < 0 || release_here(rootfs, id, &e) < 0)
-                        _exit(1);
-                _exit(0);
+                if (setns(nsfd, CLONE_NEWNS) < 0)
+                        _exit(EXIT_FAILURE);
+                switch (release_here(rootfs, b, NULL)) {
+                case 0:
+                        _exit(EXIT_SUCCESS);
+                case -EBUSY:
+                        _exit(CHILD_EXIT_COVERED);
+                default:
+                        _exit(EXIT_FAILURE);
+                }
         }
         while (waitpid(child, &status, 0) < 0)
                 if (errno != EINTR)
                         return berr_sys(err, "wait for %d", (int) child);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                return berr_set(err, EIO, "detach the rootfs mount '%s' in mount namespace mnt:[%llu] failed",
-                                rootfs, (unsigned long long) mntns);
-        return 0;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SUCCESS)
+                return 0;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EXIT_COVERED)
+                return berr_set(err, EBUSY, "the rootfs bind at '%s' in mount namespace mnt:[%llu] is covered by "
+                                            "another mount: delete the other container first",
+                                rootfs, (unsigned long long) b->mntns);
+        return berr_set(err, EIO, "detach the rootfs mount '%s' in mount namespace mnt:[%llu] failed", rootfs,
+                        (unsigned long long) b->mntns);
 }
 
-int mounts_host_root_release(const char *rootfs, uint64_t id, uint64_t mntns, struct berr **err)
+int mounts_host_root_release(const char *rootfs, const struct host_root_bind *b, struct berr **err)
 {
         uint64_t here;
         int r;
@@ -200,7 +259,7 @@ int mounts_host_root_release(const char *rootfs, uint64_t id, uint64_t mntns, st
         r = mounts_current_mntns(&here, err);
         if (r < 0)
                 return r;
-        if (mntns == 0 || mntns == here)
-                return release_here(rootfs, id, err);
-        return release_in(mntns, rootfs, id, err);
+        if (b->mntns == 0 || b->mntns == here)
+                return release_here(rootfs, b, err);
+        return release_in(rootfs, b, err);
 }

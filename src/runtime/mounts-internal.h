@@ -23,6 +23,10 @@ int devices_validate(const struct oci_spec *spec, struct berr **err);
  * and core links. */
 int devices_setup(const struct oci_spec *spec, const struct mount_plan *plan, int rootfd, struct berr **err);
 
+#define MOUNTINFO_MAX_BYTES (16u << 20)
+
+/* Undoes the \\ooo escapes of a /proc/self/mountinfo field in place. */
+void mounts_unescape_octal(char *s);
 /* The mount point in /proc/self/mountinfo that holds path (the longest prefix), and whether that mount
  * is shared. Owned mount point. */
 int mounts_find_parent(const char *path, char **ret_mountpoint, bool *ret_shared, struct berr **err);

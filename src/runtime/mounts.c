@@ -45,7 +45,6 @@
 #include "runtime/mounts.h"
 #include "runtime/spec.h"
 
-#define MOUNTINFO_MAX_BYTES (16u << 20)
 #define TMPCOPYUP_MAX_DEPTH 128
 
 /* The non-recursive MS_* flags that a bind mount can change, and their MOUNT_ATTR_* equivalents. */
@@ -402,7 +401,7 @@ static int apply_step(const struct oci_spec *spec, const struct mount_plan *plan
 }
 
 /* Undoes the \ooo escapes of /proc/self/mountinfo in place. */
-static void unescape_octal(char *s)
+void mounts_unescape_octal(char *s)
 {
         char *w = s;
 
@@ -442,7 +441,7 @@ int mounts_find_parent(const char *path, char **ret_mountpoint, bool *ret_shared
 
                 if (n < 7)
                         continue;
-                unescape_octal(f[4]);
+                mounts_unescape_octal(f[4]);
                 if (!path_is_under(path, f[4]) || (best && strlen(f[4]) < strlen(best)))
                         continue;
                 for (size_t i = 6; i < n && !streq(f[i], "-"); i++)
@@ -564,7 +563,7 @@ static void detach_outside_mounts(const char *rootfs)
 
                 if (strv_length(f) < 5)
                         continue;
-                unescape_octal(f[4]);
+                mounts_unescape_octal(f[4]);
                 if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
                         strv_push(&mps, f[4]);
         }

@@ -87,17 +87,26 @@ struct mounts_hook {
 int mounts_setup_rootfs_hooked(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                                struct cgroup *cg, const struct mounts_hook *before_pivot, struct berr **err);
 
+/* The rootfs bind of a container without a mount namespace (mounts-host.c). */
+struct host_root_bind {
+        uint64_t id;      /* unique mount id: statx STATX_MNT_ID_UNIQUE (6.8), else STATX_MNT_ID */
+        uint64_t info_id; /* the id /proc/self/mountinfo shows (STATX_MNT_ID): finds the bind when covered */
+        uint64_t mntns;   /* inode of the mount namespace it was made in */
+};
+
 /*
  * Without a mount namespace (mounts-host.c): the parent binds the rootfs onto itself in its own mount
- * namespace as one private recursive tree, under which the init then mounts, and returns the mount's
- * unique id. Refused (EINVAL, naming linux.namespaces) when the rootfs is on a shared mount, whose peers
- * would receive the container's mounts. rootfs: absolute, without symlinks.
+ * namespace as one private recursive tree, under which the init then mounts. Refused (EINVAL, naming
+ * linux.namespaces) when the rootfs is on a shared mount, whose peers would receive the container's
+ * mounts. rootfs: absolute, without symlinks.
  */
-int mounts_host_root_bind(const char *rootfs, uint64_t *ret_id, struct berr **err);
-/* Detaches, with everything under it, the mount at rootfs if its id is id; a different mount there (or
- * none) is left alone and is no error. mntns: the inode of the mount namespace the bind was made in
- * (mounts_current_mntns()); when it is not ours, a child enters it through a process still in it. */
-int mounts_host_root_release(const char *rootfs, uint64_t id, uint64_t mntns, struct berr **err);
+int mounts_host_root_bind(const char *rootfs, struct host_root_bind *ret, struct berr **err);
+/*
+ * Detaches, with everything under it, the bind b at rootfs, from b->mntns (entered through a process
+ * still in it when it is not ours). Another mount at rootfs, or none, is left alone and is no error,
+ * except when it covers b: EBUSY (a second container on the same rootfs; delete that one first).
+ */
+int mounts_host_root_release(const char *rootfs, const struct host_root_bind *b, struct berr **err);
 /* The inode of our mount namespace. */
 int mounts_current_mntns(uint64_t *ret_ino, struct berr **err);
 /* The unique mount id (statx STATX_MNT_ID_UNIQUE, else STATX_MNT_ID) of the mount fd is on. */

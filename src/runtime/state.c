@@ -241,8 +241,9 @@ int state_write(int dirfd, const struct container_state *st, struct berr **err)
         json_add_bool(o, "execFifo", st->has_fifo);
         if (st->host_root) {
                 json_add_string(o, "hostRoot", st->host_root);
-                json_add(o, "hostRootMount", json_object_new_uint64(st->host_root_mount));
-                json_add(o, "hostMountNamespace", json_object_new_uint64(st->host_mntns));
+                json_add(o, "hostRootMount", json_object_new_uint64(st->host_bind.id));
+                json_add(o, "hostRootMountInfoId", json_object_new_uint64(st->host_bind.info_id));
+                json_add(o, "hostMountNamespace", json_object_new_uint64(st->host_bind.mntns));
         }
         text = json_dump(o, false);
         if (write_file_atomic_at(dirfd, STATE_FILE, text, strlen(text), 0600, err) < 0)
@@ -291,8 +292,9 @@ int state_read(int dirfd, struct container_state *ret, struct berr **err)
             (r = json_get_bool(o, "systemd", "systemd", &st.systemd, err)) < 0 ||
             (r = json_get_bool(o, "rootless", "rootless", &st.rootless, err)) < 0 ||
             (r = json_get_bool(o, "execFifo", "execFifo", &st.has_fifo, err)) < 0 ||
-            (r = json_get_uint64(o, "hostRootMount", "hostRootMount", &st.host_root_mount, err)) < 0 ||
-            (r = json_get_uint64(o, "hostMountNamespace", "hostMountNamespace", &st.host_mntns, err)) < 0 ||
+            (r = json_get_uint64(o, "hostRootMount", "hostRootMount", &st.host_bind.id, err)) < 0 ||
+            (r = json_get_uint64(o, "hostRootMountInfoId", "hostRootMountInfoId", &st.host_bind.info_id, err)) < 0 ||
+            (r = json_get_uint64(o, "hostMountNamespace", "hostMountNamespace", &st.host_bind.mntns, err)) < 0 ||
             (r = json_get_string_map(o, "annotations", "annotations", &st.annotations, err)) < 0)
                 return berr_wrap(err, "container state");
         if (pid < 0 || pid > INT32_MAX)

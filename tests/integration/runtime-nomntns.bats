@@ -134,3 +134,21 @@ bundle_mounts='grep -F " $BUNDLE" /proc/self/mountinfo || true'
         [[ "$(head -1 "$out")" =~ ^before:\ [1-9] ]]
         [ "$(tail -1 "$out")" = "left: " ]
 }
+
+@test "no mount namespace: a second container on the same rootfs covers the first's bind; deletes in reverse order" {
+        bundle_edit "$BUNDLE" '.process.args = ["sleep", "60"]'
+        run in_private_ns '
+                "$RT" --root "$TEST_ROOT" create -b "$BUNDLE" "$ID-a" </dev/null >/dev/null
+                "$RT" --root "$TEST_ROOT" create -b "$BUNDLE" "$ID-b" </dev/null >/dev/null
+                if "$RT" --root "$TEST_ROOT" delete --force "$ID-a"; then echo "first delete passed"; fi
+                "$RT" --root "$TEST_ROOT" delete --force "$ID-b"
+                "$RT" --root "$TEST_ROOT" delete --force "$ID-a"
+                echo "left: $('"$bundle_mounts"')"
+                echo "state: $(ls "$TEST_ROOT")"'
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *"first delete passed"* ]]
+        [[ "$output" == *"is covered by another mount"* ]]
+        [ "${lines[-2]}" = "left: " ]
+        [ "${lines[-1]}" = "state: " ]
+}

@@ -505,13 +505,17 @@ TEST(setup_without_a_mount_namespace_checks_the_rootfs_bind) {
 TEST(host_root_release_leaves_a_mount_that_is_not_ours) {
         _cleanup_close_ int dot = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         _cleanup_free_ char *cwd = getcwd(NULL, 0);
-        uint64_t id, ns, after;
+        struct host_root_bind b = { 0 };
+        uint64_t id, after;
 
         ASSERT_TRUE(dot >= 0 && cwd != NULL);
         ASSERT_OK(mounts_mount_id(dot, &id, NULL));
-        ASSERT_OK(mounts_current_mntns(&ns, NULL));
-        ASSERT_OK(mounts_host_root_release(cwd, id + 1, ns, NULL));
-        ASSERT_OK(mounts_host_root_release("/nonexistent/berth-rootfs", id, ns, NULL));
+        ASSERT_OK(mounts_current_mntns(&b.mntns, NULL));
+        b.id = id + 1;
+        b.info_id = UINT64_MAX; /* in no mountinfo line: not covered either */
+        ASSERT_OK(mounts_host_root_release(cwd, &b, NULL));
+        b.id = id;
+        ASSERT_OK(mounts_host_root_release("/nonexistent/berth-rootfs", &b, NULL));
         ASSERT_OK(mounts_mount_id(dot, &after, NULL));
         ASSERT_EQ(after, id);
 }
