@@ -52,27 +52,24 @@
 #define STATX_MNT_ID_UNIQUE 0x4000U /* 6.8 */
 #endif
 
-static int statx_mnt_id(int fd, unsigned mask, uint64_t *ret_id, struct berr **err)
+/* The mount id statx reports for mask; with fallback, STATX_MNT_ID when the kernel does not know mask. */
+static int statx_mnt_id(int fd, unsigned mask, bool fallback, uint64_t *ret_id, struct berr **err)
 {
         struct statx stx = { 0 };
 
         if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, mask, &stx) < 0)
                 return berr_sys(err, "statx");
+        if (!(stx.stx_mask & mask) && fallback && mask != STATX_MNT_ID)
+                return statx_mnt_id(fd, STATX_MNT_ID, false, ret_id, err);
         if (!(stx.stx_mask & mask))
-                return -ENOTSUP;
+                return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
         *ret_id = stx.stx_mnt_id;
         return 0;
 }
 
 int mounts_mount_id(int fd, uint64_t *ret_id, struct berr **err)
 {
-        int r = statx_mnt_id(fd, STATX_MNT_ID_UNIQUE, ret_id, err);
-
-        if (r == -ENOTSUP)
-                r = statx_mnt_id(fd, STATX_MNT_ID, ret_id, err);
-        if (r == -ENOTSUP)
-                return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
-        return r;
+        return statx_mnt_id(fd, STATX_MNT_ID_UNIQUE, true, ret_id, err);
 }
 
 static int bind_ids(int fd, struct host_root_bind *b, struct berr **err)
@@ -81,10 +78,7 @@ static int bind_ids(int fd, struct host_root_bind *b, struct berr **err)
 
         if (r < 0)
                 return r;
-        r = statx_mnt_id(fd, STATX_MNT_ID, &b->info_id, err);
-        if (r == -ENOTSUP)
-                return berr_set(err, ENOTSUP, "the kernel reports no mount ids (statx needs 5.8)");
-        return r;
+        return statx_mnt_id(fd, STATX_MNT_ID, false, &b->info_id, err);
 }
 
 int mounts_host_root_bind(const char *rootfs, struct host_root_bind *ret, struct berr **err)
@@ -99,6 +93,9 @@ int mounts_host_root_bind(const char *rootfs, struct host_root_bind *ret, struct
         r = mounts_find_parent(rootfs, &parent, &shared, err);
         if (r < 0)
                 return r;
+        if (!parent)
+                return berr_set(err, ENOENT, "rootfs '%s': no mount in /proc/self/mountinfo holds it, so its "
+                                             "propagation cannot be checked", rootfs);
         if (shared)
                 return berr_set(err, EINVAL,
                                 "linux.namespaces has no \"mount\": the rootfs '%s' is on the shared mount '%s', so "

@@ -451,8 +451,6 @@ int mounts_find_parent(const char *path, char **ret_mountpoint, bool *ret_shared
                 best = xstrdup(f[4]);
                 best_shared = shared;
         }
-        if (!best)
-                return berr_set(err, ENOENT, "no mount holds '%s'", path);
         *ret_mountpoint = TAKE_PTR(best);
         *ret_shared = best_shared;
         return 0;
@@ -472,7 +470,7 @@ static int make_parent_private(const char *rootfs, struct berr **err)
         r = mounts_find_parent(rootfs, &parent, &shared, err);
         if (r < 0)
                 return r;
-        if (shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
+        if (parent && shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
                 return berr_sys(err, "make the parent mount '%s' of the rootfs private", parent);
         return 0;
 }
