@@ -288,6 +288,11 @@ run_one() {
         elif [ -z "$plan" ]; then
                 result="fail(no plan, exit $rc)"
                 nfail=1
+        elif [ "$nok" -eq 0 ] && [ "$rc" -ne 0 ]; then
+                # No assertion ran and the program failed (util.Fatal after an
+                # empty "1..0" plan): an aborted program, not a skip.
+                result="fail(exit $rc)"
+                nfail=1
         elif [ "$nok" -eq 0 ]; then
                 result=skip
         else

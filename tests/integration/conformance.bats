@@ -16,7 +16,7 @@
 #    mounts, paths, namespaces, cgroups, seccomp, hooks), bounded to a few
 #    minutes on 2 cores; BERTH_CONFORMANCE=1 runs every check.
 
-UPSTREAM_SUBSET=create,state,start,kill,killsig,delete,pidfile,hostname,process,process_user,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_devices,linux_sysctl,linux_ns_nopath,linux_ns_path,linux_cgroups_pids,linux_cgroups_memory,linux_seccomp,linux_rootfs_propagation,hooks_stdin
+UPSTREAM_SUBSET=create,state,start,kill,killsig,delete,pidfile,hostname,process,process_user,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_devices,linux_sysctl,linux_ns_nopath,linux_ns_path,linux_cgroups_pids,linux_cgroups_memory,linux_seccomp,linux_rootfs_propagation,hooks_stdin,linux_ns_itype
 SUBSET=create,state,delete,process,hostname,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_ns_nopath,linux_cgroups_memory,linux_seccomp,hooks
 
 setup() {
