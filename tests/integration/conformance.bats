@@ -78,3 +78,27 @@ teardown() {
         [ "$status" -eq 1 ]
         grep -q '^false: 2 failing, crun: 0 failing' <<<"$output"
 }
+
+@test "conformance: a failure that does not repeat is flaky, one that does still counts" {
+        command -v runc >/dev/null || skip "runc not installed"
+        # A runtime that fails its first call only: its first test fails, passes on the retry.
+        cat >"$OUT/once" <<EOS
+#!/bin/sh
+[ -e "$OUT/once.failed" ] || { touch "$OUT/once.failed"; exit 1; }
+exec runc "\$@"
+EOS
+        chmod 755 "$OUT/once"
+        run "$SRC/scripts/conformance.sh" --suite berth --tests process --timeout 60 \
+                --no-worse-than runc "once=$OUT/once" runc
+        echo "$output"
+        [ "$status" -eq 0 ]
+        grep -q '^retry: once berth/process: pass' <<<"$output"
+        grep -q '^once: 0 failing, runc: 0 failing' <<<"$output"
+        # With --retries 0 the same failure counts.
+        rm -f "$OUT/once.failed"
+        run "$SRC/scripts/conformance.sh" --suite berth --tests process --timeout 60 --retries 0 \
+                --no-worse-than runc "once=$OUT/once" runc
+        echo "$output"
+        [ "$status" -eq 1 ]
+        grep -q '^once: 1 failing, runc: 0 failing' <<<"$output"
+}
