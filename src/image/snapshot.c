@@ -501,7 +501,8 @@ static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, c
                                const char *target, const struct snapshot_mount_opts *o, struct berr **err)
 {
         _cleanup_(strv_freep) char **chain = NULL, **lowers = NULL, **shorts = NULL;
-        struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount};
+        struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount,
+                                  .volatile_upper = o->volatile_upper};
         struct berr *e = NULL;
         size_t n;
         int r;
