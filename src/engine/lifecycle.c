@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
 #include "engine/spec-gen.h"
@@ -504,6 +505,8 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
                 push_arg(&v, "--stdin", NULL);
         if (json_object_get_boolean(jget(hc, "AutoRemove")))
                 push_arg(&v, "--rm", NULL);
+        if (health_configured(c->config))
+                push_arg(&v, "--healthcheck", NULL);
         return v;
 }
 

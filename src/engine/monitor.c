@@ -1001,7 +1001,8 @@ int monitor_main(const struct monitor_opts *o)
                         break;
                 }
                 broadcast_all(&m, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
-                health_pid = health_start(o->db_path, o->id, o->runtime_root, o->runtime);
+                /* the checker is a process with a database connection: only for a container with a check */
+                health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
                 malloc_trim(0);
                 trim_stack();
                 loop(&m, 0, false);
