@@ -13,8 +13,11 @@
  *
  * Calling a libarchive function that is not listed below fails at link time
  * ("undefined reference to archive_..."): add one line to LIBARCHIVE_FUNCS.
+ * Code that chroots into a container's tree before it uses libarchive must
+ * call archive_lazy_load() first: the library cannot be found from there.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "image/archive-lazy.h"
+#include "lib/error.h"
 #include "lib/log.h"
 
 #define LIBARCHIVE_SONAME "libarchive.so." LIBARCHIVE_SOVERSION
@@ -30,19 +35,29 @@
  * would have bound at start-up; they are written once and read with atomics (threads unpack). */
 static void *la_handle;
 
+int archive_lazy_load(struct berr **err)
+{
+        void *h;
+
+        if (__atomic_load_n(&la_handle, __ATOMIC_ACQUIRE))
+                return 0;
+        h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!h)
+                return berr_set(err, ELIBACC, "cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
+        __atomic_store_n(&la_handle, h, __ATOMIC_RELEASE); /* a racing dlopen returns the same handle */
+        return 0;
+}
+
 static void *la_sym(const char *name)
 {
-        void *h = __atomic_load_n(&la_handle, __ATOMIC_ACQUIRE), *p;
+        struct berr *err = NULL;
+        void *p;
 
-        if (!h) {
-                h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-                if (!h) {
-                        log_error("cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
-                        abort();
-                }
-                __atomic_store_n(&la_handle, h, __ATOMIC_RELEASE); /* a racing dlopen returns the same handle */
+        if (archive_lazy_load(&err) < 0) {
+                log_error("%s", berr_msg(err));
+                abort();
         }
-        p = dlsym(h, name);
+        p = dlsym(la_handle, name);
         if (!p) {
                 log_error("%s has no function %s: %s", LIBARCHIVE_SONAME, name, dlerror());
                 abort();
