@@ -11,12 +11,12 @@
  * the sockets and pipes, static buffers. Work that allocates a lot (parsing
  * config.json, creating the container, SQLite) runs in short-lived forked
  * children, so the monitor's own heap never grows with it:
- *   1. a "creator" child runs container_create() (or `RUNTIME create`) with
- *      the container's stdio on 0/1/2 and reports the init's pid; the init is
- *      reparented to us when the creator exits (we are a subreaper);
- *   2. on the CLI's start frame, a "starter" child runs container_start() and
- *      records the running state;
- *   3. when the init exits we drain its output, count OOM kills, delete the
+ *   1. on the CLI's start frame, a "creator" child runs container_create()
+ *      (or `RUNTIME create`) with the container's stdio on 0/1/2, then
+ *      container_start() (`RUNTIME start`), records the running state and
+ *      reports the init's pid; the init is reparented to us when the creator
+ *      exits (we are a subreaper);
+ *   2. when the init exits we drain its output, count OOM kills, delete the
  *      runtime state and record the exit (in a child too when a restart
  *      follows; in the monitor itself at the very end).
  */
@@ -314,8 +314,10 @@ static int loopback_up(pid_t pid, struct berr **err)
         return 0;
 }
 
-/* In the creator child: the container's stdio onto 0/1/2, then create it; the pid file lands in the
- * state dir (our cwd). */
+static int start_and_record(struct monitor *m, pid_t pid, struct berr **err);
+
+/* In the creator child: the container's stdio onto 0/1/2, then create it (the pid file lands in the
+ * state dir, our cwd), start it and record it running. */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
@@ -358,10 +360,18 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         r = read_pid_file(m->state_dirfd, "init.pid", &pid, err);
         if (r < 0)
                 return r;
-        return loopback_up(pid, err);
+        r = loopback_up(pid, err);
+        if (r < 0)
+                return r;
+        return start_and_record(m, pid, err);
 }
 
-static int starter_main(struct monitor *m, void *arg, struct berr **err)
+/*
+ * Starts the created container and records it running: in the creator child, right after the create,
+ * so that one child (one fork, one wait) brings the container up. The init is still the creator's
+ * child here; it becomes the monitor's when the creator exits.
+ */
+static int start_and_record(struct monitor *m, pid_t pid, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
         struct runtime_ctx ctx = runtime_ctx_of(o);
@@ -386,7 +396,7 @@ static int starter_main(struct monitor *m, void *arg, struct berr **err)
         if (r <= 0)
                 return r;
         c->state = ENGINE_STATE_RUNNING;
-        c->pid = m->init_pid;
+        c->pid = pid;
         c->monitor_pid = getppid();
         c->restart_count = (int) m->restarts;
         free(c->error);
@@ -980,22 +990,15 @@ int monitor_main(const struct monitor_opts *o)
         for (;;) {
                 struct exit_arg ea = { 0 };
 
-                r = spawn(&m, msg, sizeof(msg));
-                if (r < 0) {
-                        delete_runtime_state(o);
-                        m.exit_code = 128;
-                        (void) run_child(record_error, &m, msg, iobuf, sizeof(iobuf));
-                        finish_error(&m, msg);
-                        break;
-                }
                 if (first) {
-                        loop(&m, 0, true); /* until the CLI says start (or goes away) */
+                        loop(&m, 0, true); /* until the CLI says start (or goes away): it does at once */
                         first = false;
                 }
-                r = run_child(starter_main, &m, NULL, msg, sizeof(msg));
+                /* create, start and record "running" in one child */
+                r = spawn(&m, msg, sizeof(msg));
                 if (r < 0) {
-                        send_signal(&m, SIGKILL);
-                        delete_runtime_state(o);
+                        delete_runtime_state(o); /* kills an init that was created but not started */
+                        m.exit_code = 128;
                         (void) run_child(record_error, &m, msg, iobuf, sizeof(iobuf));
                         finish_error(&m, msg);
                         break;
