@@ -514,9 +514,9 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
  * Starts the monitor in a session of its own (so that no terminal signal of ours reaches it and the
  * CLI may exit), with /dev/null as stdio, the control socket as fd 3, and a minimal environment.
  * posix_spawn() (vfork-like) instead of fork(): copying the CLI's page tables costs more than
- * everything else the CLI does here.
+ * everything else the CLI does here. Returns the monitor's pid.
  */
-static int spawn_monitor(char **argv, int child_fd, struct berr **err)
+static pid_t spawn_monitor(char **argv, int child_fd, struct berr **err)
 {
         static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
         posix_spawn_file_actions_t fa;
@@ -544,7 +544,7 @@ static int spawn_monitor(char **argv, int child_fd, struct berr **err)
         posix_spawnattr_destroy(&attr);
         if (r != 0)
                 return berr_errno(err, r, "start monitor '%s'", argv[0]);
-        return 0;
+        return pid;
 }
 
 /* Reads frames until STARTED (returns the pid) or ERROR (returns the error). */
@@ -582,6 +582,7 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         _cleanup_close_ int lock = -1, mine = -1, theirs = -1;
         char start[6];
         uint16_t rows = opts ? opts->rows : 0, cols = opts ? opts->cols : 0;
+        pid_t monitor;
         int sv[2], r;
 
         if (!exe)
@@ -602,10 +603,22 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         r = mkdir_parents_at(AT_FDCWD, state, 0700, err);
         if (r < 0)
                 return r;
+        /* The monitor first: its start-up (exec, locks, sockets, log) runs while we mount the root
+         * file system and write config.json. It creates nothing before our start frame, and exits
+         * when the socket closes without one. */
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return berr_sys(err, "socketpair");
+        mine = sv[0];
+        theirs = sv[1];
+        argv = monitor_args(e, c, exe, dir, theirs);
+        monitor = spawn_monitor(argv, theirs, err);
+        if (monitor < 0)
+                return monitor;
+        theirs = safe_close(theirs);
+        rootfs = path_join(dir, "rootfs");
         r = mount_rootfs(e, c, dir, err);
         if (r < 0)
-                return r;
-        rootfs = path_join(dir, "rootfs");
+                goto fail;
         r = engine_volumes_populate(e, c, rootfs, err);
         if (r < 0)
                 goto fail;
@@ -616,17 +629,6 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
                 r = -EIO;
                 goto fail;
         }
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-                r = berr_sys(err, "socketpair");
-                goto fail;
-        }
-        mine = sv[0];
-        theirs = sv[1];
-        argv = monitor_args(e, c, exe, dir, theirs);
-        r = spawn_monitor(argv, theirs, err);
-        if (r < 0)
-                goto fail;
-        theirs = safe_close(theirs);
         start[0] = MONITOR_START;
         start[1] = (char) ((opts && opts->attach_stdin ? MONITOR_ATTACH_STDIN : 0) |
                            (opts && opts->attach_stdout ? MONITOR_ATTACH_STDOUT : 0) |
@@ -634,7 +636,9 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         memcpy(start + 2, &rows, 2);
         memcpy(start + 4, &cols, 2);
         if (send(mine, start, sizeof(start), MSG_NOSIGNAL) < 0) {
-                r = berr_sys(err, "talk to monitor");
+                r = wait_started(mine, err); /* the monitor failed before: its error frame says why */
+                if (r >= 0)
+                        r = berr_set(err, EIO, "the monitor took no start frame");
                 goto fail;
         }
         /* from here on the monitor owns the root file system mount and the record */
@@ -645,6 +649,11 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         c->state = ENGINE_STATE_RUNNING;
         return TAKE_FD(mine);
 fail:
+        /* no start frame: the monitor sees the socket close and exits; wait, so that it is gone
+         * (with its state directory) before our caller cleans up or removes the container */
+        mine = safe_close(mine);
+        while (waitpid(monitor, NULL, 0) < 0 && errno == EINTR)
+                ;
         unmount_rootfs(rootfs);
         return r;
 }

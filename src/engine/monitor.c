@@ -996,8 +996,15 @@ int monitor_main(const struct monitor_opts *o)
                 struct exit_arg ea = { 0 };
 
                 if (first) {
-                        loop(&m, 0, true); /* until the CLI says start (or goes away): it does at once */
+                        loop(&m, 0, true); /* until the CLI says start (or goes away) */
                         first = false;
+                        if (!m.started) {
+                                /* the CLI went away before its start frame: it failed to prepare the
+                                 * container, or was killed. Nothing was created and the record stays
+                                 * as it is; what the CLI mounted is unmounted below. */
+                                autoremove_ok = false;
+                                break;
+                        }
                 }
                 /* create, start and record "running" in one child */
                 r = spawn(&m, msg, sizeof(msg));
