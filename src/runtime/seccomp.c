@@ -22,7 +22,9 @@
  * input (every field of linux.seccomp, libseccomp's version and the native
  * architecture) followed by the program, and is used only when that
  * description equals the new one byte for byte; its name (a hash) only
- * finds it. The directory is as private as the state root (0700, root's).
+ * finds it. The cache is used only when the directory and the file belong
+ * to us and nobody else may write them: a state root in a shared directory
+ * must not let another user plant a permissive program.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -421,15 +423,25 @@ struct cache_trailer {
         uint64_t n_insns;
 };
 
+/* True for a file or directory of ours that no one else may write. */
+static bool private_to_us(int fd, mode_t type)
+{
+        struct stat st;
+
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == type && st.st_uid == geteuid() &&
+               !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* 1 and *ret filled when the cache holds the program for key, 0 when not. */
 static int cache_get(int dirfd, const char *name, const char *key, size_t key_len, struct seccomp_program **ret)
 {
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         _cleanup_free_ char *data = NULL;
         struct seccomp_program *prog;
         struct cache_trailer t;
         size_t len, insns_len;
 
-        if (read_file_at(dirfd, name, SECCOMP_CACHE_MAX_BYTES, &data, &len, NULL) < 0)
+        if (fd < 0 || !private_to_us(fd, S_IFREG) || read_all(fd, SECCOMP_CACHE_MAX_BYTES, &data, &len, NULL) < 0)
                 return 0;
         if (len < key_len + sizeof(t) || memcmp(data, key, key_len) != 0)
                 return 0;
@@ -500,7 +512,7 @@ int seccomp_program_new_cached(const struct oci_seccomp *sc, const char *state_r
                 rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd >= 0 && (mkdirat(rootfd, SECCOMP_CACHE_DIR, 0700) == 0 || errno == EEXIST))
                 dirfd = openat(rootfd, SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (dirfd >= 0)
+        if (dirfd >= 0 && private_to_us(dirfd, S_IFDIR))
                 key = cache_key(sc, &key_len);
         if (key) {
                 cache_name(key, key_len, name);

@@ -167,6 +167,29 @@ TEST(cached_programs_filter_like_compiled_ones) {
         ASSERT_EQ(access("blocked", F_OK), -1);
 }
 
+/* A cache directory that others may write (a state root in a shared place) is neither read nor
+ * written: another user could plant a permissive program in it. */
+TEST(cache_in_a_directory_others_can_write_is_not_used) {
+        char root[] = "/tmp/berth-test-seccomp.XXXXXX";
+        struct oci_seccomp_rule exdev[] = { R(NAMES("mkdir", "mkdirat"), OCI_SECCOMP_ERRNO, EXDEV) };
+        struct oci_seccomp a = { .default_action = OCI_SECCOMP_ALLOW, .rules = exdev, .n_rules = 1 };
+        _cleanup_free_ char *dir = NULL;
+        int st;
+
+        ASSERT_TRUE(mkdtemp(root) != NULL);
+        dir = xasprintf("%s/.seccomp-cache", root);
+        ASSERT_EQ(mkdir(dir, 0700), 0);
+        ASSERT_EQ(chmod(dir, 0777), 0);
+        st = run_filtered_cached(&a, root, child_mkdir_exdev);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ASSERT_EQ(cache_files(root, -1, NULL), 0);
+        ASSERT_EQ(chmod(dir, 0700), 0); /* the control: private, it is used */
+        st = run_filtered_cached(&a, root, child_mkdir_exdev);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ASSERT_EQ(cache_files(root, -1, NULL), 1);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, root, NULL));
+}
+
 TEST(errno_without_value_is_eperm) {
         struct oci_seccomp_rule rules[] = { R(NAMES("getppid"), OCI_SECCOMP_ERRNO, -1) };
         struct oci_seccomp sc = { .default_action = OCI_SECCOMP_ALLOW, .rules = rules, .n_rules = 1 };
