@@ -365,7 +365,14 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         r = loopback_up(pid, err);
         if (r < 0)
                 return r;
-        return start_and_record(m, pid, err);
+        r = start_and_record(m, pid, err);
+        if (r < 0)
+                return r;
+        /* tell the CLI now: it need not wait until the monitor has noticed our exit (the monitor tells
+         * the other clients); nothing else can be on the socket before this frame */
+        if (m->n_clients > 0 && m->clients[0].is_ctl)
+                (void) monitor_send_int(m->clients[0].fd, MONITOR_STARTED, (int32_t) pid);
+        return 0;
 }
 
 /*
@@ -1015,7 +1022,9 @@ int monitor_main(const struct monitor_opts *o)
                         finish_error(&m, msg);
                         break;
                 }
-                broadcast_all(&m, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
+                for (size_t i = 0; i < m.n_clients; i++) /* the control client heard it from the creator */
+                        if (!m.clients[i].is_ctl)
+                                (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
                 /* the checker is a process with a database connection: only for a container with a check */
                 health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
                 malloc_trim(0);
