@@ -3,8 +3,8 @@
 
 /*
  * Operations on a running container through the in-process runtime: pause,
- * unpause, live resource updates, one stats sample, its pids. The container
- * must run under the built-in runtime (not --runtime PATH).
+ * unpause, live resource updates, one stats sample, its pids. A container run
+ * with --runtime PATH gets the same through that runtime's command line.
  */
 
 #include <stdbool.h>
@@ -37,6 +37,15 @@ struct engine_update {
         int64_t pids_limit;          /* 0: unchanged, -1 unlimited */
         const char *restart;         /* NULL: unchanged */
 };
+/*
+ * docker's update rules for memory: the new limit and memory+swap total (OCI memory.swap; 0: no
+ * swap limit, -1: unlimited) from the stored HostConfig Memory and MemorySwap and u. A new limit
+ * alone keeps the total in effect (so cgroup v2's memory.swap.max, which is swap alone, is
+ * recomputed) and must not exceed it; a total needs a limit and must not be below it (EINVAL).
+ * Pure.
+ */
+int engine_update_memory(int64_t memory, int64_t memory_swap, const struct engine_update *u, int64_t *ret_memory,
+                         int64_t *ret_swap, struct berr **err);
 /* Records the new values in HostConfig and applies them live when the container runs. */
 int engine_update(struct engine *e, struct engine_container *c, const struct engine_update *u, struct berr **err);
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/extrt.h"
 #include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
@@ -47,6 +48,7 @@
 #include "lib/log.h"
 #include "lib/path.h"
 #include "lib/util.h"
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 
 #define NAME_RETRIES 8
@@ -270,6 +272,26 @@ static int prepare_dir(struct engine *e, const struct engine_container *c, struc
         return write_etc_files(dir, jstr(cfg, "Hostname"), host_net, err);
 }
 
+/* HostConfig.CgroupnsMode: "host" or "private"; unset or "": docker's default, private on a cgroup v2
+ * host and the host's on v1 */
+static int default_cgroupns(struct json_object *hc, struct berr **err)
+{
+        const char *m = jstr(hc, "CgroupnsMode");
+        enum cgroup_mode mode;
+        int r;
+
+        if (m && *m) {
+                if (!streq(m, "host") && !streq(m, "private"))
+                        return berr_set(err, EINVAL, "invalid cgroup namespace mode: %s", m);
+                return 0;
+        }
+        r = cgroup_detect_mode(NULL, &mode, err);
+        if (r < 0)
+                return r;
+        json_add_string(hc, "CgroupnsMode", mode == CGROUP_MODE_V2 ? "private" : "host");
+        return 0;
+}
+
 int engine_create(struct engine *e, struct engine_create_opts *opts, struct engine_container **ret,
                   struct berr **err)
 {
@@ -302,6 +324,9 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
         }
         if (!jget(c->config, "HostConfig"))
                 json_add(c->config, "HostConfig", json_new_object());
+        r = default_cgroupns(jget(c->config, "HostConfig"), err);
+        if (r < 0)
+                return r;
         merge_image_config(cfg, ic->config);
         json_add_string(cfg, "Image", opts->image);
         engine_id_generate(id);
@@ -473,12 +498,7 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
         const char *runtime = jstr(hc, "Runtime");
         char **v = NULL;
 
-        if (runtime && *runtime) {
-                const char *base = strrchr(runtime, '/');
-                rtroot = xasprintf("%s/%s", e->runroot, base ? base + 1 : runtime);
-        } else {
-                rtroot = xstrdup(e->runtime_root);
-        }
+        rtroot = engine_runtime_root_of(e, runtime && *runtime ? runtime : NULL);
         strv_push(&v, exe);
         push_arg(&v, "--id", c->id);
         push_arg(&v, "--bundle", dir);

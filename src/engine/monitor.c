@@ -52,6 +52,7 @@
 #include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
+#include "engine/volume.h"
 #include "image/db.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -951,7 +952,7 @@ static int setup(struct monitor *m, struct berr **err)
  * the slow recursive removal of the renamed directory happens after the exit frame, so `run --rm`
  * returns as soon as the container is gone from the store. Returns the renamed path (static) or NULL.
  */
-static const char *autoremove(struct monitor *m)
+static const char *autoremove(struct monitor *m, struct engine_container **ret_record)
 {
         static char trash[PATH_MAX];
         _cleanup_(db_closep) struct db *db = NULL;
@@ -965,10 +966,35 @@ static const char *autoremove(struct monitor *m)
                 snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
         if (db_open(m->o->db_path, &db, &e) == 0) {
                 records_tune(db);
+                if (records_get(db, m->o->id, ret_record, &e) < 0)
+                        e = berr_free(e);
                 (void) records_delete(db, m->o->id, &e);
         }
         berr_free(e);
         return trash;
+}
+
+/*
+ * --rm also takes the container's anonymous volumes, as docker's does (named ones stay). After the
+ * record is gone, so that the volumes' in-use check no longer counts it; best effort, as `rm -v`.
+ */
+static void remove_anonymous_volumes(const struct monitor_opts *o, const struct engine_container *c)
+{
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_free_ char *root = xstrdup(o->bundle);
+        char *slash;
+
+        /* the bundle is <root>/containers/<id> */
+        for (int i = 0; i < 2; i++) {
+                slash = strrchr(root, '/');
+                if (!slash)
+                        return;
+                *slash = 0;
+        }
+        if (db_open(o->db_path, &db, NULL) < 0)
+                return;
+        records_tune(db);
+        volume_remove_anonymous_db(db, root, c->config);
 }
 
 int monitor_main(const struct monitor_opts *o)
@@ -980,6 +1006,7 @@ int monitor_main(const struct monitor_opts *o)
         static struct monitor m __attribute__((aligned(256)));
         char msg[4096];
         const char *trash = NULL;
+        struct engine_container *record = NULL;
         struct berr *e = NULL;
         bool first = true, deleted = true, autoremove_ok = true;
         pid_t health_pid;
@@ -1067,7 +1094,7 @@ int monitor_main(const struct monitor_opts *o)
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove && autoremove_ok)
-                trash = autoremove(&m);
+                trash = autoremove(&m, &record);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container
          * again at once, and its new monitor must not lose the directory to our cleanup */
@@ -1081,6 +1108,9 @@ int monitor_main(const struct monitor_opts *o)
         m.n_clients = 0;
         if (trash)
                 (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
+        if (record)
+                remove_anonymous_volumes(o, record);
+        engine_container_free(record);
         berr_free(e);
         return 0;
 }

@@ -33,6 +33,13 @@ struct spec_gen_input {
 /* config.json text (owned). */
 int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err);
 
+/*
+ * The OCI linux.resources.memory.swap (memory plus swap, as docker's --memory-swap) in effect for
+ * HostConfig's Memory and MemorySwap: MemorySwap when set (-1: unlimited), else twice Memory
+ * (docker's default), else 0: no swap limit. Pure.
+ */
+int64_t spec_gen_memory_swap(int64_t memory, int64_t memory_swap);
+
 /* docker's default capability set with adds and drops ("ALL" and names with or without "CAP_"). Owned strv. */
 int spec_gen_caps(char *const *add, char *const *drop, bool privileged, char ***ret, struct berr **err);
 /* The default seccomp profile for a container with these capabilities. Owned. */

@@ -95,21 +95,32 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
                 sqlite3_bind_null(st, i);
 }
 
+/* Prepares a statement and binds its text parameters (the NULL-terminated list ap). */
+static int prepare_args(struct store *s, const char *sql, sqlite3_stmt **st, struct berr **err, va_list ap)
+{
+        const char *a;
+        int r, i = 1;
+
+        r = db_prepare(s->db, sql, st, err);
+        if (r < 0)
+                return r;
+        while ((a = va_arg(ap, const char *)))
+                bind_text(*st, i++, a);
+        return 0;
+}
+
 /* Runs a statement with text parameters (NULL-terminated list) that returns no rows. */
 static int exec_args(struct store *s, const char *sql, struct berr **err, ...)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         va_list ap;
-        int r, i = 1;
-        const char *a;
+        int r;
 
-        r = db_prepare(s->db, sql, &st, err);
+        va_start(ap, err);
+        r = prepare_args(s, sql, &st, err, ap);
+        va_end(ap);
         if (r < 0)
                 return r;
-        va_start(ap, err);
-        while ((a = va_arg(ap, const char *)))
-                bind_text(st, i++, a);
-        va_end(ap);
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(s->db, err, "update");
         return sqlite3_changes(db_handle(s->db));
@@ -120,16 +131,13 @@ static int count_args(struct store *s, const char *sql, struct berr **err, ...)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         va_list ap;
-        int r, i = 1;
-        const char *a;
+        int r;
 
-        r = db_prepare(s->db, sql, &st, err);
+        va_start(ap, err);
+        r = prepare_args(s, sql, &st, err, ap);
+        va_end(ap);
         if (r < 0)
                 return r;
-        va_start(ap, err);
-        while ((a = va_arg(ap, const char *)))
-                bind_text(st, i++, a);
-        va_end(ap);
         r = sqlite3_step(st);
         if (r == SQLITE_ROW)
                 return sqlite3_column_int(st, 0);

@@ -52,7 +52,7 @@ struct cgroup {
         const struct cgroup_ops *ops;   /* static */
         struct oci_device_rule *extra_devices; /* owned: appended to resources.devices by apply */
         size_t n_extra_devices;
-        unsigned min_created; /* 2 for the default "berth/<id>": berth/ is ours whoever made it */
+        unsigned min_created; /* 2 for "berth/<id>" (given or default): berth/ is ours whoever made it */
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;

@@ -379,6 +379,11 @@ static int parse_self_cgroup(const char *file, struct self_cgroup **ret, size_t 
         return 0;
 }
 
+static char *default_path(const char *id)
+{
+        return xasprintf("berth/%s", id);
+}
+
 /*
  * Checks linux.cgroupsPath (or builds "berth/<id>") and returns it cleaned,
  * absolute when it was absolute. ".." is refused outright: the path must not
@@ -391,7 +396,7 @@ static int container_path(const char *cgroups_path, const char *id, char **ret, 
         if (!cgroups_path || !*cgroups_path) {
                 if (!id || !*id || strchr(id, '/') || streq(id, ".") || streq(id, ".."))
                         return berr_set(err, EINVAL, "container id '%s' cannot name a cgroup", id ? id : "");
-                p = xasprintf("berth/%s", id);
+                p = default_path(id);
         } else
                 p = xstrdup(cgroups_path);
 
@@ -414,10 +419,35 @@ static int container_path(const char *cgroups_path, const char *id, char **ret, 
         return 0;
 }
 
-static char *resolve_path(const char *base, const char *cpath)
+/* "berth/<id>", whether given (as the engine does, for external runtimes too) or defaulted. */
+static bool is_default_path(const char *cpath, const char *id)
 {
+        _cleanup_free_ char *def = NULL;
+
+        if (!id || !*id)
+                return false;
+        def = default_path(id);
+        return streq(cpath, def);
+}
+
+/*
+ * A relative cgroupsPath starts at the runtime's own cgroup on v1, and at its parent on v2 (as
+ * runc does): the own cgroup holds at least the caller's process, and v2's no-internal-process
+ * rule (Documentation/admin-guide/cgroup-v2.rst) lets a non-root cgroup with processes hand no
+ * controller to its children. On a systemd host the caller sits in a session scope or a service;
+ * their parent slice holds no process, so the container becomes a sibling of its caller's cgroup.
+ */
+static char *resolve_path(enum cgroup_mode mode, const char *own, const char *cpath)
+{
+        _cleanup_free_ char *base = NULL;
+        char *slash;
+
         if (cpath[0] == '/')
                 return xstrdup(cpath);
+        base = xstrdup(own);
+        slash = strrchr(base, '/');
+        if (mode == CGROUP_MODE_V2 && slash)
+                slash[slash == base ? 1 : 0] = 0;
         return path_join(base, cpath);
 }
 
@@ -466,7 +496,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
         cg->mode = mode;
         cg->mountpoint = xstrdup(mp);
         cg->ops = mode == CGROUP_MODE_V2 ? &cgroup_v2_ops : &cgroup_v1_ops;
-        cg->min_created = cgroups_path && *cgroups_path ? 0 : 2;
+        cg->min_created = is_default_path(cpath, id) ? 2 : 0;
         for (size_t i = 0; i < n_lines; i++) {
                 struct cgroup_hierarchy h = {};
 
@@ -485,7 +515,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
                         }
                         h.controllers = strv_split(lines[i].controllers, ",");
                 }
-                h.path = resolve_path(lines[i].path, cpath);
+                h.path = resolve_path(mode, lines[i].path, cpath);
                 cg->hier = xreallocarray(cg->hier, cg->n_hier + 1, sizeof(h));
                 cg->hier[cg->n_hier++] = h;
                 if (mode == CGROUP_MODE_V2)
@@ -499,7 +529,7 @@ int cgroup_new(const struct cgroup_env *env, const char *cgroups_path, const cha
                 /* a v2 host whose /proc/self/cgroup is unusual: take the path from the root */
                 cg->hier = xzalloc(sizeof(*cg->hier));
                 cg->hier[0].name = xstrdup("");
-                cg->hier[0].path = resolve_path("/", cpath);
+                cg->hier[0].path = resolve_path(mode, "/", cpath);
                 cg->n_hier = 1;
         }
         *ret = TAKE_PTR(cg);

@@ -11,23 +11,10 @@ set -u
 P="$BERTH_BUILD/tests/integration/cgroup-probe"
 CG=/sys/fs/cgroup
 
-check() { # NAME FUNCTION
-        local out
-        if out=$("$2" 2>&1); then
-                echo "ok $1"
-        else
-                echo "not ok $1"
-                printf '%s\n' "$out" | head -30 | sed 's/^/#  /'
-        fi
-        "$P" --id "$2" destroy >/dev/null 2>&1 || true
-}
+source "$BERTH_SRC/tests/integration/uml-guest.bash"
 
-# expect "what" "got" "want"
-expect() {
-        if [ "$2" != "$3" ]; then
-                echo "$1: got '$2', want '$3'"
-                return 1
-        fi
+guest_after_check() {
+        "$P" --id "$1" destroy >/dev/null 2>&1 || true
 }
 
 t_mode() {
@@ -200,6 +187,6 @@ t_nothing_left() {
 }
 
 for t in mode create memory swap pids cpu io freeze kill devices unified refused destroy_nested mount oomfd nothing_left; do
-        check "$t" "t_$t"
+        guest_check "$t" "t_$t"
 done
-echo "guest-done"
+guest_done

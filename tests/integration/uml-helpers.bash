@@ -15,6 +15,15 @@
 #                          runs a whole bats file inside the guest (TAP output in
 #                          $output): for suites such as berth-runtime containers
 #                          with memory and pids limits on cgroup v2.
+#   uml_checks_boot [--mem SIZE] [--disk MB] [--share DIR] SCRIPT
+#                          from setup_file: skips the file without a guest, else
+#                          boots one guest that runs the check script SCRIPT (it
+#                          reports with uml-guest.bash's guest_check) and keeps
+#                          what it printed for:
+#   uml_check NAME         passes when the guest printed "ok NAME", else shows
+#                          the check's evidence; one @test per check.
+#   uml_checks_done        passes when the guest booted, ran the whole script
+#                          and left no UML process behind on the host.
 #
 # Variables for scripts running in the guest: BERTH_SRC and BERTH_BUILD are
 # passed on, so a guest script finds build/berth-runtime, the probe and the
@@ -72,4 +81,30 @@ uml_run_bats() {
                 shift 2
         done
         uml_run "${opts[@]}" -- bats --tap "$1"
+}
+
+uml_checks_boot() {
+        local script=${!#}
+        uml_available || skip "User-Mode Linux guest not available (needs root and the user-mode-linux package)"
+        export BERTH_SRC BERTH_BUILD UML_CHECKS_OUT="$BATS_FILE_TMPDIR/guest.out"
+        "$UML_SCRIPT" "${@:1:$#-1}" -- env BERTH_SRC="$BERTH_SRC" BERTH_BUILD="$BERTH_BUILD" bash "$script" \
+                > "$UML_CHECKS_OUT" 2>&1
+        echo $? > "$BATS_FILE_TMPDIR/guest.rc"
+}
+
+uml_check() {
+        if ! grep -qx "ok $1" "$UML_CHECKS_OUT"; then
+                sed -n "/^not ok $1\$/,/^\(ok\|not ok\) /p" "$UML_CHECKS_OUT" >&2
+                grep -q "^\(ok\|not ok\) $1\$" "$UML_CHECKS_OUT" || tail -20 "$UML_CHECKS_OUT" >&2
+                return 1
+        fi
+}
+
+uml_checks_done() {
+        local rc
+        rc=$(cat "$BATS_FILE_TMPDIR/guest.rc")
+        [ "$rc" = 0 ] || { echo "guest exit status $rc" >&2; tail -20 "$UML_CHECKS_OUT" >&2; return 1; }
+        grep -qx guest-done "$UML_CHECKS_OUT" || { tail -20 "$UML_CHECKS_OUT" >&2; return 1; }
+        # no UML process and no temporary directory of the guest outlives it
+        ! pgrep -f "uml_dir=/tmp/berth-uml" >/dev/null
 }

@@ -226,16 +226,25 @@ TEST(self_cgroup_malformed) {
 }
 
 TEST(v2_paths) {
-        _cleanup_(cgroup_freep) struct cgroup *cg = NULL, *abs = NULL;
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL, *abs = NULL, *rel = NULL, *top = NULL, *root = NULL;
         struct cgroup_env env;
 
         fake_v2(&env);
+        /* relative paths start at the parent of the caller's cgroup (which holds the caller) */
         ASSERT_OK(cgroup_new(&env, NULL, "c1", &cg, NULL));
         ASSERT_EQ(cgroup_get_mode(cg), CGROUP_MODE_V2);
         ASSERT_EQ(cg->n_hier, 1);
-        ASSERT_STREQ(cgroup_get_path(cg), "/user.slice/sess/berth/c1");
+        ASSERT_STREQ(cgroup_get_path(cg), "/user.slice/berth/c1");
         ASSERT_OK(cgroup_new(&env, "/machine/c1", "c1", &abs, NULL));
         ASSERT_STREQ(cgroup_get_path(abs), "/machine/c1");
+        ASSERT_OK(cgroup_new(&env, "k8s/./c1", "c1", &rel, NULL));
+        ASSERT_STREQ(cgroup_get_path(rel), "/user.slice/k8s/c1");
+        write_text("self", "0::/sess.scope\n");
+        ASSERT_OK(cgroup_new(&env, NULL, "c1", &top, NULL));
+        ASSERT_STREQ(cgroup_get_path(top), "/berth/c1");
+        write_text("self", "0::/\n");
+        ASSERT_OK(cgroup_new(&env, NULL, "c1", &root, NULL));
+        ASSERT_STREQ(cgroup_get_path(root), "/berth/c1");
 }
 
 TEST(describe_load_roundtrip) {
@@ -300,9 +309,11 @@ TEST(default_parent_removed_by_the_last_container) {
 
         fake_v1(&env);
         ASSERT_OK(cgroup_new(&env, NULL, "a", &a, NULL));
-        ASSERT_OK(cgroup_new(&env, NULL, "b", &b, NULL));
+        /* the default path given explicitly (as the engine does) is the default */
+        ASSERT_OK(cgroup_new(&env, "berth/b", "b", &b, NULL));
         ASSERT_OK(cgroup_create(a, NULL));
         ASSERT_OK(cgroup_create(b, NULL));
+        ASSERT_EQ(cgroup_find_hierarchy(b, "pids")->created, 2);
         /* berth/ belongs to the runtime whoever made it: the first one out leaves it, the last removes it */
         ASSERT_OK(cgroup_destroy(a, NULL));
         ASSERT_OK(stat("cg/pids/berth/b", &st));
@@ -558,7 +569,7 @@ TEST(v2_apply_full_resources) {
         ASSERT_OK(cgroup_new(&env, NULL, "c1", &cg, NULL));
         trace_start();
         r = cgroup_create(cg, &err);
-        touch_knobs("cg/user.slice/sess/berth/c1");
+        touch_knobs("cg/user.slice/berth/c1");
         if (r >= 0)
                 r = cgroup_apply(cg, &res, &err);
         got = trace_stop();
@@ -570,26 +581,26 @@ TEST(v2_apply_full_resources) {
                          "cgroup.subtree_control=+hugetlb\n"
                          "cgroup.subtree_control=+pids\n"
                          "cgroup.subtree_control=+rdma\n"
-                         "user.slice/sess/berth/c1/memory.swap.max=268435456\n"
-                         "user.slice/sess/berth/c1/memory.max=268435456\n"
-                         "user.slice/sess/berth/c1/memory.low=134217728\n"
-                         "user.slice/sess/berth/c1/cpu.weight=39\n"
-                         "user.slice/sess/berth/c1/cpu.max=50000 100000\n"
-                         "user.slice/sess/berth/c1/cpu.max.burst=10000\n"
-                         "user.slice/sess/berth/c1/cpu.idle=1\n"
-                         "user.slice/sess/berth/c1/cpuset.cpus=0-1\n"
-                         "user.slice/sess/berth/c1/cpuset.mems=0\n"
-                         "user.slice/sess/berth/c1/pids.max=100\n"
-                         "user.slice/sess/berth/c1/io.weight=default 4950\n"
-                         "user.slice/sess/berth/c1/io.weight=8:0 1920\n"
-                         "user.slice/sess/berth/c1/io.max=8:0 rbps=1048576\n"
-                         "user.slice/sess/berth/c1/io.max=8:0 wbps=2097152\n"
-                         "user.slice/sess/berth/c1/io.max=8:0 riops=100\n"
-                         "user.slice/sess/berth/c1/io.max=8:16 wiops=max\n"
-                         "user.slice/sess/berth/c1/hugetlb.2MB.max=1073741824\n"
-                         "user.slice/sess/berth/c1/hugetlb.2MB.rsvd.max=1073741824\n"
-                         "user.slice/sess/berth/c1/rdma.max=mlx5_0 hca_handle=3 hca_object=100\n"
-                         "user.slice/sess/berth/c1/memory.high=200000000");
+                         "user.slice/berth/c1/memory.swap.max=268435456\n"
+                         "user.slice/berth/c1/memory.max=268435456\n"
+                         "user.slice/berth/c1/memory.low=134217728\n"
+                         "user.slice/berth/c1/cpu.weight=39\n"
+                         "user.slice/berth/c1/cpu.max=50000 100000\n"
+                         "user.slice/berth/c1/cpu.max.burst=10000\n"
+                         "user.slice/berth/c1/cpu.idle=1\n"
+                         "user.slice/berth/c1/cpuset.cpus=0-1\n"
+                         "user.slice/berth/c1/cpuset.mems=0\n"
+                         "user.slice/berth/c1/pids.max=100\n"
+                         "user.slice/berth/c1/io.weight=default 4950\n"
+                         "user.slice/berth/c1/io.weight=8:0 1920\n"
+                         "user.slice/berth/c1/io.max=8:0 rbps=1048576\n"
+                         "user.slice/berth/c1/io.max=8:0 wbps=2097152\n"
+                         "user.slice/berth/c1/io.max=8:0 riops=100\n"
+                         "user.slice/berth/c1/io.max=8:16 wiops=max\n"
+                         "user.slice/berth/c1/hugetlb.2MB.max=1073741824\n"
+                         "user.slice/berth/c1/hugetlb.2MB.rsvd.max=1073741824\n"
+                         "user.slice/berth/c1/rdma.max=mlx5_0 hca_handle=3 hca_object=100\n"
+                         "user.slice/berth/c1/memory.high=200000000");
 }
 
 TEST(v2_bfq_weights_and_unlimited_values) {

@@ -251,6 +251,17 @@ static bool has_mount(struct json_object *spec, const char *dest, const char *op
         return false;
 }
 
+static bool has_ns(struct json_object *spec, const char *type)
+{
+        struct json_object *ns = json_object_object_get(json_object_object_get(spec, "linux"), "namespaces");
+
+        for (size_t i = 0; i < json_object_array_length(ns); i++)
+                if (streq(json_object_get_string(json_object_object_get(json_object_array_get_idx(ns, i), "type")),
+                          type))
+                        return true;
+        return false;
+}
+
 TEST(spec_gen_defaults)
 {
         _cleanup_close_ int root = write_root();
@@ -278,6 +289,20 @@ TEST(spec_gen_defaults)
         ASSERT_TRUE(has_mount(s, "/sys", "ro"));
         ASSERT_FALSE(has_mount(s, "/sbin/docker-init", NULL));
         ASSERT_STREQ(json_object_get_string(json_object_object_get(l, "cgroupsPath")), "berth/x");
+        ASSERT_TRUE(has_ns(s, "network"));
+        ASSERT_FALSE(has_ns(s, "cgroup")); /* no CgroupnsMode: the host's, as with "host" */
+}
+
+TEST(spec_gen_cgroupns)
+{
+        _cleanup_json_ struct json_object *priv =
+                gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"CgroupnsMode\":\"private\"}}", -1);
+        _cleanup_json_ struct json_object *host =
+                gen("{\"Config\":{\"Cmd\":[\"x\"]},\"HostConfig\":{\"CgroupnsMode\":\"host\"}}", -1);
+
+        ASSERT_TRUE(priv && host);
+        ASSERT_TRUE(has_ns(priv, "cgroup"));
+        ASSERT_FALSE(has_ns(host, "cgroup"));
 }
 
 TEST(spec_gen_flags)
@@ -290,7 +315,7 @@ TEST(spec_gen_flags)
                 "\"Binds\":[\"/tmp:/data:ro\"],\"Tmpfs\":{\"/t\":\"size=1m\"},"
                 "\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":20}]}}",
                 -1);
-        struct json_object *p, *l, *r, *ns;
+        struct json_object *p, *l, *r;
 
         ASSERT_TRUE(s != NULL);
         p = json_object_object_get(s, "process");
@@ -314,11 +339,7 @@ TEST(spec_gen_flags)
         ASSERT_TRUE(has_mount(s, "/data", "ro"));
         ASSERT_TRUE(has_mount(s, "/t", "size=1m"));
         ASSERT_TRUE(has_mount(s, SPEC_GEN_INIT_PATH, "ro"));
-        ns = json_object_object_get(l, "namespaces");
-        for (size_t i = 0; i < json_object_array_length(ns); i++)
-                ASSERT_FALSE(streq(json_object_get_string(json_object_object_get(json_object_array_get_idx(ns, i),
-                                                                                 "type")),
-                                   "network"));
+        ASSERT_FALSE(has_ns(s, "network"));
 }
 
 TEST(spec_gen_rejects)

@@ -144,6 +144,45 @@ TEST(cpu_percent)
         ASSERT_TRUE(engine_stats_cpu_percent(1, 5, 100, 100) == 0.0);
 }
 
+TEST(update_memory_keeps_the_swap_total)
+{
+        const int64_t M = 1 << 20;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        int64_t mem = 0, swap = 0;
+
+        /* -m 64m --memory-swap 96m, then -m 80m: the 96m total stays (v2's swap.max becomes 16m) */
+        ASSERT_OK(engine_update_memory(64 * M, 96 * M, &(struct engine_update){.memory = 80 * M}, &mem, &swap, NULL));
+        ASSERT_EQ(mem, 80 * M);
+        ASSERT_EQ(swap, 96 * M);
+        /* -m 64m alone had docker's twice-memory total */
+        ASSERT_OK(engine_update_memory(64 * M, 0, &(struct engine_update){.memory = 100 * M}, &mem, &swap, NULL));
+        ASSERT_EQ(swap, 128 * M);
+        /* a new total alone keeps the limit, so v2 can derive swap.max */
+        ASSERT_OK(engine_update_memory(64 * M, 96 * M, &(struct engine_update){.memory_swap = 200 * M}, &mem, &swap,
+                                       NULL));
+        ASSERT_EQ(mem, 64 * M);
+        ASSERT_EQ(swap, 200 * M);
+        ASSERT_OK(engine_update_memory(64 * M, -1, &(struct engine_update){.memory = 300 * M}, &mem, &swap, NULL));
+        ASSERT_EQ(swap, -1);
+        /* never limited: the swap stays unlimited, as on v1 */
+        ASSERT_OK(engine_update_memory(0, 0, &(struct engine_update){.memory = 32 * M}, &mem, &swap, NULL));
+        ASSERT_EQ(mem, 32 * M);
+        ASSERT_EQ(swap, 0);
+
+        ASSERT_FAIL(
+                engine_update_memory(64 * M, 96 * M, &(struct engine_update){.memory = 128 * M}, &mem, &swap, &err));
+        ASSERT_ERR_CONTAINS(err, "smaller than already set memoryswap");
+        err = berr_free(err);
+        ASSERT_FAIL(engine_update_memory(
+                64 * M, 96 * M, &(struct engine_update){.memory = 128 * M, .memory_swap = 100 * M}, &mem, &swap, &err));
+        ASSERT_ERR_CONTAINS(err, "larger than memory limit");
+        err = berr_free(err);
+        ASSERT_FAIL(engine_update_memory(0, 0, &(struct engine_update){.memory_swap = 100 * M}, &mem, &swap, &err));
+        ASSERT_ERR_CONTAINS(err, "Memory limit");
+        err = berr_free(err);
+        ASSERT_EQ(mem, 32 * M); /* untouched on failure */
+}
+
 TEST(health_transitions)
 {
         struct health_state s = {.status = HEALTH_STARTING};
