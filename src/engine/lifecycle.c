@@ -461,14 +461,16 @@ static char *cgroups_path_of(const char *id)
         return xasprintf("berth/%s", id);
 }
 
-static int write_config(struct engine *e, const struct engine_container *c, const char *dir, struct berr **err)
+static int write_config(struct engine *e, const struct engine_container *c, const char *dir,
+                        const struct engine_start_opts *opts, struct berr **err)
 {
         _cleanup_free_ char *rootfs = path_join(dir, "rootfs"), *init = helper_path("BERTH_INIT", "berth-init"),
                             *cg = cgroups_path_of(c->id), *json = NULL;
         _cleanup_close_ int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct spec_gen_input in = { .id = c->id, .config = c->config, .rootfs_fd = rootfd, .container_dir = dir,
-                                     .init_path = init, .cgroups_path = cg };
+                                     .init_path = init, .cgroups_path = cg, .rows = opts ? opts->rows : 0,
+                                     .cols = opts ? opts->cols : 0 };
         int r;
 
         if (rootfd < 0 || dfd < 0)
@@ -642,7 +644,7 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         r = engine_volumes_populate(e, c, rootfs, err);
         if (r < 0)
                 goto fail;
-        r = write_config(e, c, dir, err);
+        r = write_config(e, c, dir, opts, err);
         if (r < 0)
                 goto fail;
         if (fresh->manually_stopped && records_set_manually_stopped(e->db, c->id, false, err) < 0) {
