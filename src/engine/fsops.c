@@ -33,6 +33,7 @@
 #include "engine/control.h"
 #include "engine/engine.h"
 #include "engine/fsops.h"
+#include "image/archive-lazy.h"
 #include "image/image.h"
 #include "image/layer.h"
 #include "image/snapshot.h"
@@ -105,6 +106,9 @@ static int enter_fork(struct engine *e, const struct engine_container *c, bool l
         int p[2];
         pid_t pid;
 
+        /* the child resolves paths in the container's tree: libarchive must be loaded before */
+        if (archive_lazy_load(err) < 0)
+                return -ELIBACC;
         if (pipe2(p, O_CLOEXEC) < 0)
                 return berr_sys(err, "pipe");
         fflush(stdout);

@@ -728,6 +728,13 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
         if (!env_has(env, "HOME"))
                 strv_push_take(&env, xasprintf("HOME=%s", u.home));
         json_add_bool(p, "terminal", tty);
+        if (tty && in->rows > 0 && in->cols > 0) {
+                /* the runtime sizes the pty before the process starts: it may ask at once */
+                struct json_object *size = json_new_object();
+                json_add_int(size, "height", in->rows);
+                json_add_int(size, "width", in->cols);
+                json_add(p, "consoleSize", size);
+        }
         user = json_new_object();
         json_add_int(user, "uid", u.uid);
         json_add_int(user, "gid", u.gid);

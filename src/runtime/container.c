@@ -172,7 +172,7 @@ static int create_plans(struct create_ctx *cc, struct berr **err)
         if (r < 0)
                 return r;
         if (cc->spec->linux.seccomp) {
-                r = seccomp_program_new(cc->spec->linux.seccomp, &cc->seccomp, err);
+                r = seccomp_program_new_cached(cc->spec->linux.seccomp, cc->rt->root, &cc->seccomp, err);
                 if (r < 0)
                         return berr_wrap(err, "linux.seccomp");
         }

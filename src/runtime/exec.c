@@ -282,7 +282,7 @@ static int exec_prepare(const struct runtime_ctx *ctx, struct exec_ctx *ec, stru
         if (r < 0)
                 return r;
         if (ec->spec->linux.seccomp) {
-                r = seccomp_program_new(ec->spec->linux.seccomp, &ec->seccomp, err);
+                r = seccomp_program_new_cached(ec->spec->linux.seccomp, ctx->root, &ec->seccomp, err);
                 if (r < 0)
                         return berr_wrap(err, "linux.seccomp");
         }
