@@ -8,7 +8,7 @@ set -eu
 
 # Build: compiler, meson, and the libraries Berth links (see meson.build).
 BUILD_PKGS="gcc clang meson ninja-build pkg-config libjson-c-dev libseccomp-dev libcap-dev
-        libsqlite3-dev libarchive-dev nettle-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
+        libsqlite3-dev libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
         libisal-dev libdeflate-dev"
 # Tests: the busybox used for images and bundles, bats, jq, and the peers that
 # compatibility is tested against.
