@@ -879,13 +879,13 @@ sys_fail:
 static bool count_oom(const struct monitor_opts *o)
 {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        struct cgroup_stats st = { 0 };
+        uint64_t kills = 0;
 
         if (!o->cgroups_path || cgroup_new(NULL, o->cgroups_path, o->id, &cg, NULL) < 0)
                 return false;
-        if (cgroup_get_stats(cg, &st, NULL) < 0)
+        if (cgroup_get_oom_kills(cg, &kills, NULL) < 0)
                 return false;
-        return st.oom_kills > 0;
+        return kills > 0;
 }
 
 static void unmount_rootfs(const char *rootfs)

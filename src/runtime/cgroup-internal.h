@@ -41,6 +41,8 @@ struct cgroup_ops {
         /* 1 when the backend killed everything itself (v2 cgroup.kill), 0 to use the generic way. */
         int (*kill_all)(struct cgroup *cg, int sig, struct berr **err);
         int (*get_stats)(struct cgroup *cg, struct cgroup_stats *ret, struct berr **err);
+        /* only the OOM kill counter of get_stats: one file instead of a dozen */
+        int (*oom_kills)(struct cgroup *cg, uint64_t *ret, struct berr **err);
         int (*open_oom_notify)(struct cgroup *cg, struct berr **err);
 };
 

@@ -590,9 +590,20 @@ static void blkio_bytes(const char *text, uint64_t *rd, uint64_t *wr)
         }
 }
 
+static int v1_oom_kills(struct cgroup *cg, uint64_t *ret, struct berr **err)
+{
+        _cleanup_free_ char *oom = stat_text(cg, "memory", "memory.oom_control");
+        uint64_t v = 0;
+
+        (void) err; /* no memory controller, or a kernel without the counter: none counted */
+        if (oom && cgroup_keyed_get(oom, "oom_kill", &v) > 0)
+                *ret = v;
+        return 0;
+}
+
 static int v1_get_stats(struct cgroup *cg, struct cgroup_stats *st, struct berr **err)
 {
-        _cleanup_free_ char *mstat = NULL, *oom = NULL, *blk = NULL;
+        _cleanup_free_ char *mstat = NULL, *blk = NULL;
         uint64_t v = 0;
 
         stat_u64(cg, "cpuacct", "cpuacct.usage", &st->cpu_usage_ns);
@@ -614,9 +625,7 @@ static int v1_get_stats(struct cgroup *cg, struct cgroup_stats *st, struct berr 
         /* the kernel reports PAGE_COUNTER_MAX rounded to pages for "no limit" */
         if (st->memory_limit >= (UINT64_C(1) << 62))
                 st->memory_limit = UINT64_MAX;
-        oom = stat_text(cg, "memory", "memory.oom_control");
-        if (oom && cgroup_keyed_get(oom, "oom_kill", &v) > 0)
-                st->oom_kills = v;
+        (void) v1_oom_kills(cg, &st->oom_kills, NULL);
         stat_u64(cg, "pids", "pids.current", &st->pids_current);
         stat_u64(cg, "pids", "pids.max", &st->pids_limit);
         if (st->pids_limit == UINT64_MAX)
@@ -657,5 +666,6 @@ const struct cgroup_ops cgroup_v1_ops = {
         .is_frozen = v1_is_frozen,
         .kill_all = v1_kill_all,
         .get_stats = v1_get_stats,
+        .oom_kills = v1_oom_kills,
         .open_oom_notify = v1_open_oom_notify,
 };

@@ -470,10 +470,30 @@ static void io_bytes(const char *text, uint64_t *rd, uint64_t *wr)
         }
 }
 
+/* from an open directory of the cgroup: leaves *ret alone when memory.events has no counter */
+static void oom_kills_at(int dirfd, uint64_t *ret)
+{
+        _cleanup_free_ char *ev = NULL;
+        uint64_t v;
+
+        if (cgroup_read(dirfd, "memory.events", &ev, NULL) >= 0 && cgroup_keyed_get(ev, "oom_kill", &v) > 0)
+                *ret = v;
+}
+
+static int v2_oom_kills(struct cgroup *cg, uint64_t *ret, struct berr **err)
+{
+        _cleanup_close_ int fd = cgroup_open_hierarchy_dir(cg, &cg->hier[0], err);
+
+        if (fd < 0)
+                return fd;
+        oom_kills_at(fd, ret);
+        return 0;
+}
+
 static int v2_get_stats(struct cgroup *cg, struct cgroup_stats *st, struct berr **err)
 {
         _cleanup_close_ int fd = cgroup_open_hierarchy_dir(cg, &cg->hier[0], err);
-        _cleanup_free_ char *cpu = NULL, *mem = NULL, *ev = NULL, *io = NULL;
+        _cleanup_free_ char *cpu = NULL, *mem = NULL, *io = NULL;
         uint64_t v;
 
         if (fd < 0)
@@ -496,8 +516,7 @@ static int v2_get_stats(struct cgroup *cg, struct cgroup_stats *st, struct berr 
                 if (cgroup_keyed_get(mem, "inactive_file", &v) > 0 && v <= st->memory_usage)
                         st->memory_usage -= v;
         }
-        if (cgroup_read(fd, "memory.events", &ev, NULL) >= 0 && cgroup_keyed_get(ev, "oom_kill", &v) > 0)
-                st->oom_kills = v;
+        oom_kills_at(fd, &st->oom_kills);
         (void) cgroup_read_u64(fd, "pids.current", &st->pids_current, NULL);
         (void) cgroup_read_u64(fd, "pids.max", &st->pids_limit, NULL);
         if (st->pids_limit == UINT64_MAX)
@@ -727,5 +746,6 @@ const struct cgroup_ops cgroup_v2_ops = {
         .is_frozen = v2_is_frozen,
         .kill_all = v2_kill_all,
         .get_stats = v2_get_stats,
+        .oom_kills = v2_oom_kills,
         .open_oom_notify = v2_open_oom_notify,
 };

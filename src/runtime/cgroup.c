@@ -918,6 +918,17 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err)
         return 0;
 }
 
+int cgroup_get_oom_kills(struct cgroup *cg, uint64_t *ret, struct berr **err)
+{
+        uint64_t n = 0;
+        int r = cg->ops->oom_kills(cg, &n, err);
+
+        if (r < 0)
+                return berr_wrap(err, "OOM kills of cgroup '%s'", cgroup_get_path(cg));
+        *ret = n;
+        return 0;
+}
+
 int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *ret, struct berr **err)
 {
         struct cgroup_stats st = {};

@@ -89,6 +89,8 @@ int cgroup_get_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n, struct berr *
 /* Sends sig to every process in the cgroup (cgroup.kill on v2 for SIGKILL where available). */
 int cgroup_kill_all(struct cgroup *cg, int sig, struct berr **err);
 int cgroup_get_stats(struct cgroup *cg, struct cgroup_stats *ret, struct berr **err);
+/* cgroup_get_stats().oom_kills alone (0 where the kernel does not count them), reading one file */
+int cgroup_get_oom_kills(struct cgroup *cg, uint64_t *ret, struct berr **err);
 /* Removes the directories; kills and waits for stragglers first. Missing is fine. */
 int cgroup_destroy(struct cgroup *cg, struct berr **err);
 /* An fd that reports OOM events: memory.events (v2) or an eventfd registered on memory.oom_control (v1).
