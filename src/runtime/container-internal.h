@@ -41,6 +41,9 @@ struct container_state {
         bool systemd;
         bool rootless;
         bool has_fifo; /* created by `create`: `start` writes to it */
+        /* config.json has no poststart and no poststop hooks: start and delete need not parse it again
+         * (false in the state of an older runtime: they parse it) */
+        bool no_post_hooks;
         /* No mount namespace: the rootfs bind in the caller's mount namespace (mounts_host_root_bind()) */
         char *host_root;          /* its path (realpath of the rootfs); NULL when none */
         struct host_root_bind host_bind;

@@ -237,6 +237,8 @@ static int create_state_dir(struct create_ctx *cc, struct berr **err)
                         return r;
         }
         cc->st.has_fifo = !cc->is_run;
+        cc->st.no_post_hooks = cc->spec->hooks.n_hooks[OCI_HOOK_POSTSTART] == 0 &&
+                               cc->spec->hooks.n_hooks[OCI_HOOK_POSTSTOP] == 0;
         return 0;
 }
 
@@ -673,6 +675,8 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
                         n = poll(&p, 1, -1);
                 while (n < 0 && errno == EINTR);
         }
+        if (st.no_post_hooks)
+                return 0; /* parsing config.json again took about 1 ms */
         r = state_load_spec(dirfd, &spec, err);
         if (r < 0)
                 return r;
@@ -735,6 +739,8 @@ static void run_poststop(int dirfd, const struct container_state *st)
         _cleanup_free_ char *json = NULL;
         struct berr *e = NULL;
 
+        if (st->no_post_hooks)
+                return;
         if (state_load_spec(dirfd, &spec, &e) < 0) {
                 log_warn("poststop hooks of '%s' not run: %s", st->id, berr_msg(e));
                 berr_free(e);

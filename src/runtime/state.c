@@ -239,6 +239,8 @@ int state_write(int dirfd, const struct container_state *st, struct berr **err)
         json_add_bool(o, "systemd", st->systemd);
         json_add_bool(o, "rootless", st->rootless);
         json_add_bool(o, "execFifo", st->has_fifo);
+        if (st->no_post_hooks)
+                json_add_bool(o, "noPostHooks", true);
         if (st->host_root) {
                 json_add_string(o, "hostRoot", st->host_root);
                 json_add(o, "hostRootMount", json_object_new_uint64(st->host_bind.id));
@@ -292,6 +294,7 @@ int state_read(int dirfd, struct container_state *ret, struct berr **err)
             (r = json_get_bool(o, "systemd", "systemd", &st.systemd, err)) < 0 ||
             (r = json_get_bool(o, "rootless", "rootless", &st.rootless, err)) < 0 ||
             (r = json_get_bool(o, "execFifo", "execFifo", &st.has_fifo, err)) < 0 ||
+            (r = json_get_bool(o, "noPostHooks", "noPostHooks", &st.no_post_hooks, err)) < 0 ||
             (r = json_get_uint64(o, "hostRootMount", "hostRootMount", &st.host_bind.id, err)) < 0 ||
             (r = json_get_uint64(o, "hostRootMountInfoId", "hostRootMountInfoId", &st.host_bind.info_id, err)) < 0 ||
             (r = json_get_uint64(o, "hostMountNamespace", "hostMountNamespace", &st.host_bind.mntns, err)) < 0 ||
