@@ -7,9 +7,10 @@
  *   1  logs --since/--until (RFC 3339, Unix seconds, or 10m/2h/30s ago)
  *   2  container prune --filter until=
  *   3  attach/start --detach-keys
+ *   4  volume ls/prune --filter label=/name= against a volume record's labels
  * The first input byte picks the parser. For 0 the rest is: filters, one a line,
  * then NUL, the record's config JSON, NUL, name, NUL, image id, NUL, image name,
- * NUL, state.
+ * NUL, state. For 4: filters, one a line, NUL, the labels JSON, NUL, the name.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -18,6 +19,11 @@
 #include "cli/cmd-control.c"
 #include "cli/cmd-logs.c"
 #include "cli/cmd-ps.c"
+/* its local 'fields' would shadow cmd-ps.c's: harmless here, each file is its own unit in berth */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#include "cli/cmd-volume.c"
+#pragma GCC diagnostic pop
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,6 +73,34 @@ static void fuzz_ps(const char *text, size_t size)
         json_object_put(c.config);
 }
 
+static void fuzz_volume_filters(const char *text, size_t size)
+{
+        _cleanup_(strv_freep) char **lines = NULL;
+        struct vfilter f = { .dangling = -1 }; /* dangling= needs the store */
+        struct engine_volume v = { 0 };
+        struct berr *err = NULL;
+        const char *labels;
+        size_t at = 0;
+
+        lines = strv_split(next_field(text, size, &at), "\n");
+        for (char **l = lines; l && *l && strv_length(f.labels) + strv_length(f.names) < FUZZ_FILTERS_MAX; l++)
+                if (startswith(*l, "label=") || startswith(*l, "name=")) /* others print a usage error */
+                        (void) add_filter(&f, "volume ls", *l);
+        labels = next_field(text, size, &at);
+        /* as the store reads it back: labels that are not an object become {} */
+        if (json_parse_buf(labels, strlen(labels), &v.labels, &err) < 0 ||
+            !json_object_is_type(v.labels, json_type_object)) {
+                json_object_put(v.labels);
+                v.labels = json_new_object();
+        }
+        berr_free(err);
+        v.name = (char *) next_field(text, size, &at);
+        (void) match(NULL, &f, &v);
+        json_object_put(v.labels);
+        strv_free(f.labels);
+        strv_free(f.names);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         _cleanup_free_ char *text = NULL;
@@ -79,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         text = xmalloc(size);
         memcpy(text, data + 1, size - 1);
         text[size - 1] = 0;
-        switch (data[0] % 4) {
+        switch (data[0] % 5) {
         case 0:
                 fuzz_ps(text, size - 1);
                 break;
@@ -89,8 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 2:
                 (void) parse_until(text, &until);
                 break;
-        default:
+        case 3:
                 (void) cli_parse_detach_keys(text, keys, sizeof(keys));
+                break;
+        default:
+                fuzz_volume_filters(text, size - 1);
                 break;
         }
         return 0;
