@@ -562,7 +562,8 @@ static struct json_object *gen_resources(struct json_object *hc, bool privileged
                 struct json_object *c = json_new_object();
                 if (nano > 0) {
                         json_add_int(c, "period", 100000);
-                        json_add_int(c, "quota", nano * 100000 / 1000000000);
+                        /* quota per 100 ms period: nano * 100000 / 1e9, without the product's overflow */
+                        json_add_int(c, "quota", nano / 10000);
                 }
                 if (shares > 0)
                         json_add_int(c, "shares", shares);

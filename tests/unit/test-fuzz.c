@@ -143,3 +143,20 @@ TEST(cli_volume_filter_null_label)
         strv_free(f.names);
         json_object_put(v.labels);
 }
+
+/* fuzz-runopts: --cpus 100535 (allowed up to 1e6) overflowed the quota's int64 product (UB) */
+TEST(spec_gen_cpu_quota_of_many_cpus)
+{
+        _cleanup_free_ char *spec = NULL;
+        struct berr *err = NULL;
+
+        ASSERT_OK_ERR(gen("{\"Config\":{\"Cmd\":[\"true\"]},\"HostConfig\":{\"NanoCpus\":100535000000000}}", &spec,
+                          &err),
+                      &err);
+        ASSERT_TRUE(strstr(spec, "\"quota\": 10053500000") != NULL);
+        free(spec);
+        spec = NULL;
+        ASSERT_OK_ERR(gen("{\"Config\":{\"Cmd\":[\"true\"]},\"HostConfig\":{\"NanoCpus\":1500000000}}", &spec, &err),
+                      &err);
+        ASSERT_TRUE(strstr(spec, "\"quota\": 150000") != NULL);
+}
