@@ -13,18 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/spec-gen.h"
 #include "engine/volume.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/json.h"
 #include "lib/util.h"
-#include "runtime/seccomp.h"
-#include "runtime/spec.h"
+#include "tests/fuzz/fuzz-spec-gen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_SECCOMP_RULES_MAX 64
 
 static void tame_binds(struct json_object *config)
 {
@@ -47,37 +44,15 @@ static void tame_binds(struct json_object *config)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         _cleanup_(json_object_putp) struct json_object *config = NULL, *mounts = NULL;
-        _cleanup_free_ char *spec_text = NULL;
         struct berr *err = NULL;
 
         if (size > 1 << 20)
                 return 0;
         if (json_parse_buf((const char *) data, size, &config, &err) == 0) {
-                struct spec_gen_input in = {
-                        .id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                        .config = config,
-                        .rootfs_fd = -1,
-                        .container_dir = "/nonexistent/berth-fuzz",
-                        .init_path = "/nonexistent/berth-init",
-                        .cgroups_path = "/berth-fuzz",
-                };
-
                 tame_binds(config);
                 mounts = json_new_array();
                 volume_inspect_mounts(config, mounts);
-                if (spec_gen(&in, &spec_text, &err) == 0) {
-                        struct oci_spec *spec = NULL;
-                        if (spec_parse(spec_text, strlen(spec_text), &spec, &err) == 0) {
-                                /* a user's profile (--security-opt seccomp=FILE) compiled as the runtime
-                                 * does; the default profile's hundreds of rules would only slow this down */
-                                if (spec->linux.seccomp && spec->linux.seccomp->n_rules <= FUZZ_SECCOMP_RULES_MAX) {
-                                        struct seccomp_program *prog = NULL;
-                                        if (seccomp_program_new(spec->linux.seccomp, &prog, &err) == 0)
-                                                seccomp_program_free(prog);
-                                }
-                                spec_free(spec);
-                        }
-                }
+                fuzz_spec_gen(config);
         }
         berr_free(err);
         return 0;

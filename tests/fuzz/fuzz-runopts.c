@@ -16,12 +16,11 @@
 #include <unistd.h>
 
 #include "engine/runopts.h"
-#include "engine/spec-gen.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/json.h"
 #include "lib/util.h"
-#include "runtime/spec.h"
+#include "tests/fuzz/fuzz-spec-gen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -84,21 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (runopts_finish(&ro, n_opts % 2, &err) == 0) {
                 _cleanup_(json_object_putp) struct json_object *config = runopts_to_config(&ro);
-                _cleanup_free_ char *spec_text = NULL;
-                struct spec_gen_input in = {
-                        .id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                        .config = config,
-                        .rootfs_fd = -1,
-                        .container_dir = "/nonexistent/berth-fuzz",
-                        .init_path = "/nonexistent/berth-init",
-                        .cgroups_path = "/berth-fuzz",
-                };
-
-                if (spec_gen(&in, &spec_text, &err) == 0) {
-                        struct oci_spec *spec = NULL;
-                        if (spec_parse(spec_text, strlen(spec_text), &spec, &err) == 0)
-                                spec_free(spec);
-                }
+                fuzz_spec_gen(config);
         }
         berr_free(err);
         runopts_done(&ro);

@@ -24,22 +24,17 @@
 #include "lib/error.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "tests/fuzz/fuzz-spec-gen.h"
 #include "tests/unit/tap.h"
 
 static int gen(const char *record, char **ret, struct berr **err)
 {
         _cleanup_json_ struct json_object *config = NULL;
-        struct spec_gen_input in = {
-                .id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                .rootfs_fd = -1,
-                .container_dir = "/nonexistent",
-                .init_path = "/nonexistent/berth-init",
-                .cgroups_path = "/berth-test",
-        };
+        struct spec_gen_input in;
 
         if (json_parse_buf(record, strlen(record), &config, err) < 0)
                 return -EINVAL;
-        in.config = config;
+        in = fuzz_spec_gen_input(config);
         return spec_gen(&in, ret, err);
 }
 
