@@ -43,44 +43,61 @@ podman_tmp() {
 
 berth() { "$BERTH" --root "$TMP/berth" "$@"; }
 
-# Median wall time in ms of RUNS runs of a command, alternating with nothing else.
+# Wall time of one run of a command, in microseconds.
+time_us() {
+        local t0 t1
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000))
+}
+
+# Median in ms of the microsecond figures on stdin.
 median_ms() {
-        local i t0 t1 times=()
-        for ((i = 0; i < RUNS; i++)); do
-                t0=$(date +%s%N)
-                "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
-                t1=$(date +%s%N)
-                times+=($(((t1 - t0) / 1000)))
-        done
-        printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f\n", m / 1000}'
+        sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f\n", m / 1000}'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
 berth busybox-image -q >/dev/null
-berth run --rm busybox true # warm the caches
-
-echo "== run --rm busybox true, median of $RUNS (ms)"
-b_ms=$(median_ms berth run --rm --network none busybox true)
-echo "berth (in-process runtime): $b_ms"
-crun_ms=
+# The commands compared; each is run once before timing (caches, the seccomp cache, podman's storage).
+names=(berth)
+cmds=("berth run --rm --network none busybox true")
 if command -v crun >/dev/null; then
-        berth run --rm --runtime "$(command -v crun)" busybox true
-        crun_ms=$(median_ms berth run --rm --network none --runtime "$(command -v crun)" busybox true)
-        echo "berth --runtime crun:       $crun_ms"
+        names+=(crun)
+        cmds+=("berth run --rm --network none --runtime $(command -v crun) busybox true")
 fi
-p_ms=
 if command -v podman >/dev/null; then
         mkdir -p "$TMP/podman"
         printf '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n' >"$TMP/podman/containers.conf"
         berth save busybox >"$TMP/busybox.tar"
         podman_tmp load -q -i "$TMP/busybox.tar" >/dev/null
-        podman_tmp run --rm --network none busybox true
-        p_ms=$(median_ms podman_tmp run --rm --network none busybox true)
-        echo "podman run --rm:            $p_ms"
-        echo "ratio berth/podman:         $(ratio "$b_ms" "$p_ms")   (goal <= 0.100)"
+        names+=(podman)
+        cmds+=("podman_tmp run --rm --network none busybox true")
 fi
-[ -z "$crun_ms" ] || echo "ratio berth/berth+crun:     $(ratio "$b_ms" "$crun_ms")"
+for c in "${cmds[@]}"; do $c >/dev/null; done
+
+# Interleaved: round i runs each command once, starting with a different one each round, so that
+# a change of the machine's load during the bench hits all of them alike.
+declare -A times
+echo "== run --rm busybox true, median of $RUNS interleaved rounds (ms); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+n=${#cmds[@]}
+for ((i = 0; i < RUNS; i++)); do
+        for ((j = 0; j < n; j++)); do
+                k=$(((i + j) % n))
+                times[${names[k]}]+="$(time_us ${cmds[k]}) "
+        done
+done
+declare -A med
+for name in "${names[@]}"; do med[$name]=$(tr ' ' '\n' <<<"${times[$name]}" | grep . | median_ms); done
+echo "berth (in-process runtime): ${med[berth]}"
+[ -z "${med[crun]:-}" ] || echo "berth --runtime crun:       ${med[crun]}"
+if [ -n "${med[podman]:-}" ]; then
+        echo "podman run --rm:            ${med[podman]}"
+        echo "ratio berth/podman:         $(ratio "${med[berth]}" "${med[podman]}")   (goal <= 0.100)"
+fi
+[ -z "${med[crun]:-}" ] || echo "ratio berth/berth+crun:     $(ratio "${med[berth]}" "${med[crun]}")"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Idle memory: private memory (Private_Clean + Private_Dirty from smaps_rollup) of each per-container
 # process, averaged over NCTR running containers. Text pages shared by all monitors are not private.

@@ -13,7 +13,7 @@ BUILD_PKGS="gcc clang meson ninja-build pkg-config libjson-c-dev libseccomp-dev 
 # Tests: the busybox used for images and bundles, bats, jq, and the peers that
 # compatibility is tested against.
 TEST_PKGS="python3 busybox-static bats jq sqlite3 iproute2 uidmap procps util-linux e2fsprogs crun runc
-        podman skopeo umoci containerd user-mode-linux hyperfine time"
+        podman skopeo umoci containerd user-mode-linux hyperfine time strace libcap2-bin"
 
 # Conformance (scripts/conformance.sh only, when BERTH_DEPS_CONFORMANCE=1): Go,
 # dpkg-dev for `apt-get source` of runtime-tools (the validation programs), and

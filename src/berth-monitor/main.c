@@ -24,6 +24,7 @@ int main(int argc, char **argv)
                 { "cgroups-path", required_argument, NULL, 'c' }, { "restart", required_argument, NULL, 'p' },
                 { "tty", no_argument, NULL, 't' },                { "stdin", no_argument, NULL, 'I' },
                 { "rm", no_argument, NULL, 'x' },                 { "ctl-fd", required_argument, NULL, 'C' },
+                { "healthcheck", no_argument, NULL, 'H' },
                 { NULL, 0, NULL, 0 },
         };
         struct monitor_opts o = { .ctl_fd = -1, .log_max_file = 1 };
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
                 case 't': o.tty = true; break;
                 case 'I': o.open_stdin = true; break;
                 case 'x': o.autoremove = true; break;
+                case 'H': o.healthcheck = true; break;
                 case 'm':
                         if (parse_size(optarg, &o.log_max_size) < 0)
                                 return 2;

@@ -9,10 +9,12 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct berr;
 struct engine;
+struct engine_container;
 struct json_object;
 struct store;
 
@@ -61,6 +63,33 @@ int cmd_busybox_image(struct cli *cli, int argc, char **argv);
 struct engine *cli_engine(struct cli *cli);
 /* For `inspect`: the container's document when what names one. 1 found, 0 not. */
 int cli_container_inspect_json(struct cli *cli, const char *what, struct json_object **ret);
+/* Finds a container by name, id or prefix: 0 found, or EXIT_FAILED after docker's message on stderr. */
+int cli_container_find(struct engine *e, const char *what, struct engine_container **ret);
+#define CLI_DAEMON_ERROR "Error response from daemon"
+/*
+ * The loop of the commands that act on each named container (containers.c): each of the n names
+ * is resolved and act called on it; act returns 0 to have the name printed, 1 when it printed its
+ * own output, or a negative error. A missing container or a failure is reported on stderr ("<err_prefix>:
+ * <message>"), the others go on, and the result is EXIT_FAILED if any failed, else 0.
+ */
+struct cli_each {
+        int (*act)(struct engine *e, struct engine_container *c, void *data, struct berr **err);
+        void *data;             /* the command's options, passed to act */
+        const char *err_prefix; /* CLI_DAEMON_ERROR or "Error" (docker's, per command) */
+};
+int cli_each_container(struct engine *e, char *const *names, int n, const struct cli_each *each);
+/* A detach sequence typed on stdin (attach's ctrl-p ctrl-q); matched: bytes of it held back so far. */
+struct cli_detach {
+        const unsigned char *keys;
+        size_t n, matched;
+};
+/*
+ * Copies the monitor's output frames to stdout/stderr and stdin (d: with a detach sequence, may be
+ * NULL) to the monitor until the exit frame; forwards resizes and, with sig_proxy and no tty, the
+ * signals the CLI gets (attach-loop.c). Returns the exit code, -1 when the monitor vanished, -2
+ * when the detach sequence was typed.
+ */
+int cli_attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct cli_detach *d);
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_start(struct cli *cli, int argc, char **argv);

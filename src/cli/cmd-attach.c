@@ -49,136 +49,6 @@ int cli_parse_detach_keys(const char *s, unsigned char *ret, size_t max)
         return n > 0 ? (int)n : -EINVAL;
 }
 
-static void send_size(int fd)
-{
-        struct winsize ws;
-        uint16_t v[2];
-
-        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
-                return;
-        v[0] = ws.ws_row;
-        v[1] = ws.ws_col;
-        (void)monitor_send(fd, MONITOR_RESIZE, v, sizeof(v));
-}
-
-struct detach {
-        const unsigned char *keys;
-        size_t n, matched;
-};
-
-/* Forwards stdin bytes, holding back a partial detach sequence. 1: detach now. */
-static int forward_stdin(int fd, struct detach *d, const unsigned char *in, size_t len)
-{
-        unsigned char out[MONITOR_FRAME_MAX];
-        size_t o = 0;
-
-        for (size_t i = 0; i < len; i++) {
-                if (d->n > 0 && in[i] == d->keys[d->matched]) {
-                        if (++d->matched == d->n)
-                                return 1;
-                        continue;
-                }
-                if (d->matched) { /* not the sequence after all: the held bytes go through */
-                        memcpy(out + o, d->keys, d->matched);
-                        o += d->matched;
-                        d->matched = 0;
-                        if (in[i] == d->keys[0]) {
-                                d->matched = 1;
-                                continue;
-                        }
-                }
-                out[o++] = in[i];
-        }
-        if (o > 0)
-                (void)monitor_send(fd, MONITOR_STDIN, out, o);
-        return 0;
-}
-
-static int attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy, struct detach *d)
-{
-        static char buf[MONITOR_FRAME_MAX];
-        struct termios saved, raw;
-        bool is_raw = false, stdin_open = with_stdin;
-        sigset_t mask, old;
-        int sigfd, code = -1;
-
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGWINCH);
-        if (sig_proxy && !tty) {
-                sigaddset(&mask, SIGINT);
-                sigaddset(&mask, SIGTERM);
-                sigaddset(&mask, SIGHUP);
-        }
-        sigprocmask(SIG_BLOCK, &mask, &old);
-        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (tty && with_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
-                raw = saved;
-                cfmakeraw(&raw);
-                raw.c_oflag = saved.c_oflag;
-                is_raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
-        }
-        if (tty)
-                send_size(fd);
-        for (;;) {
-                struct pollfd p[3] = {
-                        {.fd = fd, .events = POLLIN},
-                        {.fd = sigfd, .events = POLLIN},
-                        {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
-                };
-
-                if (poll(p, 3, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        break;
-                }
-                if (p[1].revents) {
-                        struct signalfd_siginfo si;
-                        while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-                                if (si.ssi_signo == SIGWINCH)
-                                        send_size(fd);
-                                else
-                                        (void)monitor_send_int(fd, MONITOR_SIGNAL, (int32_t)si.ssi_signo);
-                        }
-                }
-                if (p[2].revents) {
-                        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf) - 1);
-                        if (n > 0) {
-                                if (forward_stdin(fd, d, (unsigned char *)buf, (size_t)n) == 1) {
-                                        code = -2;
-                                        break;
-                                }
-                        } else if (n == 0 || errno != EINTR) {
-                                stdin_open = false;
-                                (void)monitor_send(fd, MONITOR_STDIN_CLOSE, NULL, 0);
-                        }
-                }
-                if (p[0].revents) {
-                        ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-                        int32_t v;
-
-                        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-                                continue;
-                        if (n <= 0)
-                                break;
-                        if (buf[0] == MONITOR_STDOUT)
-                                (void)write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1);
-                        else if (buf[0] == MONITOR_STDERR)
-                                (void)write_all(STDERR_FILENO, buf + 1, (size_t)n - 1);
-                        else if (buf[0] == MONITOR_EXIT && n >= 5) {
-                                memcpy(&v, buf + 1, 4);
-                                code = v;
-                                break;
-                        }
-                }
-        }
-        if (is_raw)
-                (void)tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-        if (sigfd >= 0)
-                close(sigfd);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        return code;
-}
-
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
         enum { A_NO_STDIN = 1000, A_SIG_PROXY, A_DETACH_KEYS };
@@ -193,7 +63,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
         _cleanup_(berr_freep) struct berr *err = NULL;
         _cleanup_close_ int fd = -1;
         unsigned char keys[DETACH_KEYS_MAX] = {0x10, 0x11};
-        struct detach d = {.keys = keys, .n = 2};
+        struct cli_detach d = {.keys = keys, .n = 2};
         struct json_object *cfg = NULL, *v = NULL;
         bool no_stdin = false, sig_proxy = true, tty = false, open_stdin = false;
         struct engine *e;
@@ -260,7 +130,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
         }
         if (!(open_stdin && !no_stdin))
                 d.n = 0;
-        r = attach_loop(fd, open_stdin && !no_stdin, tty, sig_proxy, &d);
+        r = cli_attach_loop(fd, open_stdin && !no_stdin, tty, sig_proxy, &d);
         if (r == -2) {
                 fputs("read escape sequence\n", stderr);
                 return 0;

@@ -22,49 +22,26 @@
 
 #define PS_OUTPUT_MAX (16U << 20)
 
-static int find(struct engine *e, const char *what, struct engine_container **ret)
+static int pause_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
 {
-        _cleanup_(berr_freep) struct berr *err = NULL;
-        int r = engine_container_find(e, what, ret, &err);
+        int r = engine_pause(e, c, *(const bool *) data, err);
 
-        if (r < 0) {
-                fprintf(stderr, "Error response from daemon: %s\n", berr_msg(err));
-                return EXIT_FAILED;
-        }
-        if (r == 0) {
-                fprintf(stderr, "Error response from daemon: No such container: %s\n", what);
-                return EXIT_FAILED;
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 static int pause_common(struct cli *cli, int argc, char **argv, bool pause)
 {
         const char *cmd = pause ? "pause" : "unpause";
         struct engine *e;
-        int status = 0;
 
         if (argc < 2)
                 return cli_usage_error(cmd, "\"%s\" requires at least 1 argument.", cmd);
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = 1; i < argc; i++) {
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                _cleanup_(berr_freep) struct berr *err = NULL;
-
-                if (find(e, argv[i], &ctr) != 0) {
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (engine_pause(e, ctr, pause, &err) < 0) {
-                        fprintf(stderr, "Error response from daemon: %s\n", berr_msg(err));
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                puts(argv[i]);
-        }
-        return status;
+        return cli_each_container(
+                e, argv + 1, argc - 1,
+                &(struct cli_each){ .act = pause_one, .data = &pause, .err_prefix = CLI_DAEMON_ERROR });
 }
 
 int cmd_pause(struct cli *cli, int argc, char **argv)
@@ -88,7 +65,7 @@ int cmd_rename(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        if (find(e, argv[1], &ctr) != 0)
+        if (cli_container_find(e, argv[1], &ctr) != 0)
                 return EXIT_FAILED;
         if (engine_container_rename(e, ctr->id, argv[2], &err) < 0) {
                 fprintf(stderr, "Error response from daemon: %s\n", berr_msg(err));
@@ -108,7 +85,7 @@ int cmd_port(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        if (find(e, argv[1], &ctr) != 0)
+        if (cli_container_find(e, argv[1], &ctr) != 0)
                 return EXIT_FAILED;
         /* HostConfig.PortBindings {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}: filled by the network part */
         if (json_object_object_get_ex(ctr->config, "HostConfig", &hc))
@@ -147,6 +124,13 @@ int cmd_port(struct cli *cli, int argc, char **argv)
         return 0;
 }
 
+static int update_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
+{
+        int r = engine_update(e, c, data, err);
+
+        return r < 0 ? r : 0;
+}
+
 int cmd_update(struct cli *cli, int argc, char **argv)
 {
         enum { U_SWAP = 1000, U_CPUS, U_CPUSET, U_PIDS, U_RESTART };
@@ -165,7 +149,7 @@ int cmd_update(struct cli *cli, int argc, char **argv)
         struct engine_update u = {0};
         struct engine *e;
         uint64_t v;
-        int c, status = 0;
+        int c;
 
         while ((c = getopt_long(argc, argv, "+m:c:h", opts, NULL)) != -1) {
                 switch (c) {
@@ -227,22 +211,8 @@ int cmd_update(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                _cleanup_(berr_freep) struct berr *x = NULL;
-
-                if (find(e, argv[i], &ctr) != 0) {
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (engine_update(e, ctr, &u, &x) < 0) {
-                        fprintf(stderr, "Error response from daemon: %s\n", berr_msg(x));
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                puts(argv[i]);
-        }
-        return status;
+        return cli_each_container(e, argv + optind, argc - optind,
+                                  &(struct cli_each){ .act = update_one, .data = &u, .err_prefix = CLI_DAEMON_ERROR });
 }
 
 /* "10m", "2h", "30s" or a timestamp in seconds: the cut-off time, seconds since the epoch. */
@@ -402,7 +372,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        if (find(e, argv[1], &ctr) != 0)
+        if (cli_container_find(e, argv[1], &ctr) != 0)
                 return EXIT_FAILED;
         if (engine_pids(e, ctr, &pids, &n, &err) < 0)
                 return cli_error(err);

@@ -14,20 +14,6 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
-static int find(struct engine *e, const char *what, struct engine_container **ret)
-{
-        _cleanup_(berr_freep) struct berr *err = NULL;
-        int r = engine_container_find(e, what, ret, &err);
-
-        if (r < 0)
-                return cli_error(err);
-        if (r == 0) {
-                fprintf(stderr, "Error response from daemon: No such container: %s\n", what);
-                return EXIT_FAILED;
-        }
-        return 0;
-}
-
 int cmd_diff(struct cli *cli, int argc, char **argv)
 {
         _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
@@ -45,7 +31,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[1], &ctr);
+        r = cli_container_find(e, argv[1], &ctr);
         if (r != 0)
                 return r;
         if (engine_diff(e, ctr, stdout, &err) < 0)
@@ -89,7 +75,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[optind], &ctr);
+        r = cli_container_find(e, argv[optind], &ctr);
         if (r != 0)
                 return r;
         if (output) {
@@ -141,7 +127,8 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
                              "Create a new image from a container's changes\n\nOptions:\n"
                              "  -a, --author string    Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")\n"
                              "  -c, --change list      Apply Dockerfile instruction to the created image\n"
-                             "  -m, --message string   Commit message");
+                             "  -m, --message string   Commit message\n"
+                             "  -p, --pause            Pause container during commit (default true)");
                         return 0;
                 default:
                         return cli_usage_error("commit", "unknown flag: %s", argv[optind - 1]);
@@ -163,7 +150,7 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        r = find(e, argv[optind], &ctr);
+        r = cli_container_find(e, argv[optind], &ctr);
         if (r != 0)
                 return r;
         if (engine_commit(e, ctr, &o, &id, &err) < 0)

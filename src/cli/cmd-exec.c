@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * berth exec: a new process in a running container, through the in-process
- * runtime (the process is our child; its stdio is ours, or a pty whose master
- * we receive over a console socket and copy to and from our terminal).
+ * runtime or the container's external one (engine_exec: the process, or the
+ * runtime, is our child; its stdio is ours, or a pty whose master we receive
+ * over a console socket and copy to and from our terminal).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "engine/extrt.h"
 #include "engine/spec-gen.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -121,7 +123,6 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
         const char *user = NULL, *workdir = NULL;
         struct spec_user u;
         struct exec_opts eo = { 0 };
-        struct runtime_ctx ctx;
         struct engine *e;
         int ch, r, status = 0;
 
@@ -196,7 +197,6 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
         userspec = xasprintf("%u:%u", (unsigned) u.uid, (unsigned) u.gid);
         for (size_t i = 0; i < u.n_groups; i++)
                 strv_push_take(&gids, xasprintf("%u", (unsigned) u.groups[i]));
-        ctx = (struct runtime_ctx){ .root = e->runtime_root };
         eo.id = c->id;
         eo.args = argv + optind + 1;
         eo.tty = tty;
@@ -244,7 +244,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
                 if (pid == 0) {
                         struct berr *x = NULL;
                         int st = 0;
-                        if (container_exec(&ctx, &eo, &st, &x) < 0) {
+                        if (engine_exec(e, c, &eo, &st, &x) < 0) {
                                 fprintf(stderr, "Error response from daemon: %s\n", berr_msg(x));
                                 _exit(engine_start_error_exit_code(x) == 127 ? 127 : 126);
                         }
@@ -256,7 +256,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
                 return status;
         }
         fflush(stdout);
-        if (container_exec(&ctx, &eo, &status, &err) < 0) {
+        if (engine_exec(e, c, &eo, &status, &err) < 0) {
                 fprintf(stderr, "Error response from daemon: %s\n", berr_msg(err));
                 return engine_start_error_exit_code(err) == 127 ? 127 : 126;
         }

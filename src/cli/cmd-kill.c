@@ -10,12 +10,19 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+static int kill_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
+{
+        int r = engine_kill(e, c, *(const int *) data, err);
+
+        return r < 0 ? r : 0;
+}
+
 int cmd_kill(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "signal", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
         };
-        int c, sig = SIGKILL, status = 0;
+        int c, sig = SIGKILL;
         struct engine *e;
 
         while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
@@ -37,23 +44,6 @@ int cmd_kill(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(berr_freep) struct berr *err = NULL;
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                int r = engine_container_find(e, argv[i], &ctr, &err);
-
-                if (r == 0) {
-                        fprintf(stderr, "Error response from daemon: No such container: %s\n", argv[i]);
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (r >= 0)
-                        r = engine_kill(e, ctr, sig, &err);
-                if (r < 0) {
-                        status = cli_error(err);
-                        continue;
-                }
-                puts(argv[i]);
-        }
-        return status;
+        return cli_each_container(e, argv + optind, argc - optind,
+                                  &(struct cli_each){ .act = kill_one, .data = &sig, .err_prefix = "Error" });
 }

@@ -10,23 +10,39 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+struct rm_opts {
+        bool force, volumes;
+};
+
+static int rm_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
+{
+        const struct rm_opts *o = data;
+        int r = engine_remove(e, c, o->force, err);
+
+        if (r < 0)
+                return r;
+        if (o->volumes)
+                engine_volumes_remove_anonymous(e, c);
+        return 0;
+}
+
 int cmd_rm(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "force", no_argument, NULL, 'f' }, { "volumes", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
         };
-        bool force = false, volumes = false;
-        int c, status = 0;
+        struct rm_opts o = { 0 };
         struct engine *e;
+        int c;
 
         while ((c = getopt_long(argc, argv, "+fvh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
-                        force = true;
+                        o.force = true;
                         break;
                 case 'v':
-                        volumes = true;
+                        o.volumes = true;
                         break;
                 case 'h':
                         puts("Usage:  berth rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove one or more containers\n\n"
@@ -42,26 +58,6 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(berr_freep) struct berr *err = NULL;
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                int r = engine_container_find(e, argv[i], &ctr, &err);
-
-                if (r == 0) {
-                        fprintf(stderr, "Error response from daemon: No such container: %s\n", argv[i]);
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (r >= 0)
-                        r = engine_remove(e, ctr, force, &err);
-                if (r < 0) {
-                        fprintf(stderr, "Error response from daemon: %s\n", berr_msg(err));
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (volumes)
-                        engine_volumes_remove_anonymous(e, ctr);
-                puts(argv[i]);
-        }
-        return status;
+        return cli_each_container(e, argv + optind, argc - optind,
+                                  &(struct cli_each){ .act = rm_one, .data = &o, .err_prefix = CLI_DAEMON_ERROR });
 }

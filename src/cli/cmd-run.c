@@ -210,130 +210,6 @@ static int parse_run(const char *cmd, int argc, char **argv, struct run_cli *rc,
         return runopts_finish(&rc->ro, rc->detach, err);
 }
 
-/* ---- the foreground attach loop ---- */
-
-struct term_state {
-        bool raw;
-        struct termios saved;
-};
-
-static void term_raw(struct term_state *ts)
-{
-        struct termios t;
-
-        if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &ts->saved) < 0)
-                return;
-        t = ts->saved;
-        cfmakeraw(&t);
-        t.c_oflag = ts->saved.c_oflag; /* keep output processing: the container's pty does it */
-        if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
-                ts->raw = true;
-}
-
-static void term_restore(struct term_state *ts)
-{
-        if (ts->raw)
-                (void) tcsetattr(STDIN_FILENO, TCSANOW, &ts->saved);
-        ts->raw = false;
-}
-
-static void send_size(int fd)
-{
-        struct winsize ws;
-        uint16_t v[2];
-
-        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
-                return;
-        v[0] = ws.ws_row;
-        v[1] = ws.ws_col;
-        (void) monitor_send(fd, MONITOR_RESIZE, v, sizeof(v));
-}
-
-/*
- * Copies frames to stdout/stderr and stdin to the monitor until the exit frame. Returns the
- * container's exit code, or -1 when the monitor vanished.
- */
-int cli_attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy);
-int cli_attach_loop(int fd, bool with_stdin, bool tty, bool sig_proxy)
-{
-        static char buf[MONITOR_FRAME_MAX];
-        struct term_state ts = { 0 };
-        sigset_t mask, old;
-        int sigfd, code = -1;
-        bool stdin_open = with_stdin;
-
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGWINCH);
-        if (sig_proxy && !tty) {
-                sigaddset(&mask, SIGINT);
-                sigaddset(&mask, SIGTERM);
-                sigaddset(&mask, SIGHUP);
-                sigaddset(&mask, SIGQUIT);
-                sigaddset(&mask, SIGUSR1);
-                sigaddset(&mask, SIGUSR2);
-        }
-        sigprocmask(SIG_BLOCK, &mask, &old);
-        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (tty && with_stdin)
-                term_raw(&ts);
-        if (tty)
-                send_size(fd);
-        for (;;) {
-                struct pollfd p[3] = {
-                        { .fd = fd, .events = POLLIN },
-                        { .fd = sigfd, .events = POLLIN },
-                        { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
-                };
-
-                if (poll(p, 3, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        break;
-                }
-                if (p[1].revents) {
-                        struct signalfd_siginfo si;
-                        while (read(sigfd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
-                                if (si.ssi_signo == SIGWINCH)
-                                        send_size(fd);
-                                else
-                                        (void) monitor_send_int(fd, MONITOR_SIGNAL, (int32_t) si.ssi_signo);
-                        }
-                }
-                if (p[2].revents) {
-                        ssize_t n = read(STDIN_FILENO, buf + 1, sizeof(buf) - 1);
-                        if (n > 0) {
-                                (void) monitor_send(fd, MONITOR_STDIN, buf + 1, (size_t) n);
-                        } else if (n == 0 || errno != EINTR) {
-                                stdin_open = false;
-                                (void) monitor_send(fd, MONITOR_STDIN_CLOSE, NULL, 0);
-                        }
-                }
-                if (p[0].revents) {
-                        ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-                        int32_t v;
-
-                        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-                                continue;
-                        if (n <= 0)
-                                break;
-                        if (buf[0] == MONITOR_STDOUT)
-                                (void) write_all(STDOUT_FILENO, buf + 1, (size_t) n - 1);
-                        else if (buf[0] == MONITOR_STDERR)
-                                (void) write_all(STDERR_FILENO, buf + 1, (size_t) n - 1);
-                        else if (buf[0] == MONITOR_EXIT && n >= 5) {
-                                memcpy(&v, buf + 1, 4);
-                                code = v;
-                                break;
-                        }
-                }
-        }
-        term_restore(&ts);
-        if (sigfd >= 0)
-                close(sigfd);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        return code;
-}
-
 static void start_opts_for(struct engine_start_opts *so, bool attach, bool with_stdin, bool tty)
 {
         struct winsize ws;
@@ -401,7 +277,7 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
                 return 0;
         }
         fflush(stdout);
-        code = cli_attach_loop(fd, rc.ro.interactive, rc.ro.tty, rc.sig_proxy);
+        code = cli_attach_loop(fd, rc.ro.interactive, rc.ro.tty, rc.sig_proxy, NULL);
         close(fd);
         if (rc.ro.autoremove && code >= 0)
                 engine_volumes_remove_anonymous(e, c); /* docker's --rm takes them too; in-use ones stay */
@@ -491,7 +367,7 @@ int cmd_start(struct cli *cli, int argc, char **argv)
                 if (attach) {
                         int code;
                         fflush(stdout);
-                        code = cli_attach_loop(fd, interactive, tty, true);
+                        code = cli_attach_loop(fd, interactive, tty, true, NULL);
                         close(fd);
                         if (code < 0 && engine_wait(e, ctr, &code, &err) < 0)
                                 return cli_error(err);

@@ -65,10 +65,11 @@ struct row {
 static void fill_row(struct row *r, const struct engine_stats *s, double cpu)
 {
         char a[24], b[24];
-        uint64_t limit = s->mem_limit;
+        uint64_t limit = s->mem_limit, host = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
 
-        if (limit == 0 || limit >= (UINT64_MAX >> 1))
-                limit = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+        /* unlimited is UINT64_MAX from us, the v1 "max" (2^63 - 4096) from runc: docker shows the host's */
+        if (limit == 0 || limit > host)
+                limit = host;
         snprintf(r->cpu, sizeof(r->cpu), "%.2f%%", cpu);
         snprintf(r->mem, sizeof(r->mem), "%s / %s", bytes_size((double)s->mem_usage, a, sizeof(a)),
                  bytes_size((double)limit, b, sizeof(b)));

@@ -10,6 +10,24 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+struct stop_opts {
+        int sig, timeout;
+        bool restart;
+};
+
+static int stop_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
+{
+        const struct stop_opts *o = data;
+        int r = engine_stop(e, c, o->sig, o->timeout, err);
+
+        if (r >= 0 && o->restart) {
+                r = engine_start(e, c, NULL, err);
+                if (r >= 0)
+                        close(r);
+        }
+        return r < 0 ? r : 0;
+}
+
 static int stop_or_restart(struct cli *cli, int argc, char **argv, bool restart)
 {
         static const struct option opts[] = {
@@ -18,17 +36,18 @@ static int stop_or_restart(struct cli *cli, int argc, char **argv, bool restart)
                 { NULL, 0, NULL, 0 },
         };
         const char *cmd = restart ? "restart" : "stop";
-        int c, timeout = -1, sig = 0, status = 0;
+        struct stop_opts o = { .timeout = -1, .restart = restart };
         struct engine *e;
+        int c;
 
         while ((c = getopt_long(argc, argv, "+t:s:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 't':
-                        if (parse_int(optarg, &timeout) < 0)
+                        if (parse_int(optarg, &o.timeout) < 0)
                                 return cli_usage_error(cmd, "invalid argument \"%s\" for \"-t, --time\" flag", optarg);
                         break;
                 case 's':
-                        if (parse_signal(optarg, &sig) < 0)
+                        if (parse_signal(optarg, &o.sig) < 0)
                                 return cli_usage_error(cmd, "invalid signal: %s", optarg);
                         break;
                 case 'h':
@@ -46,31 +65,8 @@ static int stop_or_restart(struct cli *cli, int argc, char **argv, bool restart)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(berr_freep) struct berr *err = NULL;
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                int r = engine_container_find(e, argv[i], &ctr, &err);
-
-                if (r == 0) {
-                        fprintf(stderr, "Error response from daemon: No such container: %s\n", argv[i]);
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (r >= 0)
-                        r = engine_stop(e, ctr, sig, timeout, &err);
-                if (r >= 0 && restart) {
-                        int fd = engine_start(e, ctr, NULL, &err);
-                        if (fd >= 0)
-                                close(fd);
-                        r = fd;
-                }
-                if (r < 0) {
-                        status = cli_error(err);
-                        continue;
-                }
-                puts(argv[i]);
-        }
-        return status;
+        return cli_each_container(e, argv + optind, argc - optind,
+                                  &(struct cli_each){ .act = stop_one, .data = &o, .err_prefix = "Error" });
 }
 
 int cmd_stop(struct cli *cli, int argc, char **argv)

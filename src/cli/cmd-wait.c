@@ -9,10 +9,21 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+static int wait_one(struct engine *e, struct engine_container *c, void *data, struct berr **err)
+{
+        int code = 0, r = engine_wait(e, c, &code, err);
+
+        (void) data;
+        if (r < 0)
+                return r;
+        printf("%d\n", code);
+        fflush(stdout);
+        return 1;
+}
+
 int cmd_wait(struct cli *cli, int argc, char **argv)
 {
         struct engine *e;
-        int status = 0;
 
         if (argc > 1 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
                 puts("Usage:  berth wait CONTAINER [CONTAINER...]\n\nBlock until one or more containers stop, then "
@@ -24,24 +35,6 @@ int cmd_wait(struct cli *cli, int argc, char **argv)
         e = cli_engine(cli);
         if (!e)
                 return EXIT_FAILED;
-        for (int i = 1; i < argc; i++) {
-                _cleanup_(berr_freep) struct berr *err = NULL;
-                _cleanup_(engine_container_freep) struct engine_container *ctr = NULL;
-                int code = 0, r = engine_container_find(e, argv[i], &ctr, &err);
-
-                if (r == 0) {
-                        fprintf(stderr, "Error response from daemon: No such container: %s\n", argv[i]);
-                        status = EXIT_FAILED;
-                        continue;
-                }
-                if (r >= 0)
-                        r = engine_wait(e, ctr, &code, &err);
-                if (r < 0) {
-                        status = cli_error(err);
-                        continue;
-                }
-                printf("%d\n", code);
-                fflush(stdout);
-        }
-        return status;
+        return cli_each_container(e, argv + 1, argc - 1,
+                                  &(struct cli_each){ .act = wait_one, .err_prefix = "Error" });
 }

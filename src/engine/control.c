@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pause/unpause, update, stats and pids of a container through the runtime's
- * container_* calls on the engine's runtime root (control.h). The record's
- * state and HostConfig are written here; the monitor still owns exits.
+ * container_* calls on the engine's runtime root (control.h), or through an
+ * external runtime's command line (extrt.h) for containers run with
+ * --runtime. The record's state and HostConfig are written here; the monitor
+ * still owns exits.
  */
 
 #include <errno.h>
@@ -15,6 +17,7 @@
 
 #include "engine/control.h"
 #include "engine/engine.h"
+#include "engine/extrt.h"
 #include "engine/monitor.h"
 #include "engine/spec-gen.h"
 #include "image/db.h"
@@ -40,14 +43,24 @@ static struct json_object *jget(struct json_object *o, const char *key)
 
 static int require_running(const struct engine_container *c, struct berr **err)
 {
-        const char *rt = json_object_get_string(jget(jget(c->config, "HostConfig"), "Runtime"));
-
         if (c->state != ENGINE_STATE_RUNNING && c->state != ENGINE_STATE_PAUSED)
                 return berr_set(err, EINVAL, "container %s is not running", c->id);
-        if (rt && *rt)
-                return berr_set(err, ENOTSUP, "container %s runs under %s: not supported for this operation", c->id,
-                                rt);
         return 0;
+}
+
+/* `RUNTIME --root ROOT verb [flags] ID` for a container run with --runtime; its stdout in ret_out. */
+static int external(struct engine *e, const struct engine_container *c, const char *verb, char *const *flags,
+                    char **ret_out, struct berr **err)
+{
+        const char *runtime = engine_container_runtime(c);
+        _cleanup_free_ char *root = engine_runtime_root_of(e, runtime);
+        _cleanup_(strv_freep) char **args = NULL;
+
+        strv_push(&args, verb);
+        for (; flags && *flags; flags++)
+                strv_push(&args, *flags);
+        strv_push(&args, c->id);
+        return extrt_run(runtime, root, args, ret_out, err);
 }
 
 int engine_pause(struct engine *e, struct engine_container *c, bool pause, struct berr **err)
@@ -61,11 +74,45 @@ int engine_pause(struct engine *e, struct engine_container *c, bool pause, struc
                 return berr_set(err, EINVAL, "container %s is already paused", c->id);
         if (!pause && c->state != ENGINE_STATE_PAUSED)
                 return berr_set(err, EINVAL, "container %s is not paused", c->id);
-        r = container_pause(&ctx, c->id, pause, err);
+        if (engine_container_runtime(c))
+                r = external(e, c, pause ? "pause" : "resume", NULL, NULL, err);
+        else
+                r = container_pause(&ctx, c->id, pause, err);
         if (r < 0)
                 return r;
         c->state = pause ? ENGINE_STATE_PAUSED : ENGINE_STATE_RUNNING;
         return engine_container_save_state(e, c, err);
+}
+
+#define PIDS_MAX 65536
+
+/* `RUNTIME ps --format json ID`: a JSON array of host pids. */
+static int external_pids(struct engine *e, const struct engine_container *c, pid_t **ret, size_t *ret_n,
+                         struct berr **err)
+{
+        static char *const flags[] = { "--format", "json", NULL };
+        _cleanup_(json_object_putp) struct json_object *o = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n;
+        int r = external(e, c, "ps", flags, &text, err);
+
+        if (r < 0)
+                return r;
+        r = json_parse_buf(text, strlen(text), &o, err);
+        if (r < 0)
+                return berr_wrap(err, "runtime ps");
+        if (!json_object_is_type(o, json_type_array))
+                return berr_set(err, EPROTO, "runtime ps: not a JSON array of pids");
+        n = json_object_array_length(o);
+        if (n > PIDS_MAX)
+                return berr_set(err, E2BIG, "runtime ps: more than %d pids", PIDS_MAX);
+        pids = xcalloc(n ? n : 1, sizeof(*pids));
+        for (size_t i = 0; i < n; i++)
+                pids[i] = (pid_t) json_object_get_int(json_object_array_get_idx(o, i));
+        *ret = TAKE_PTR(pids);
+        *ret_n = n;
+        return 0;
 }
 
 int engine_pids(struct engine *e, const struct engine_container *c, pid_t **ret, size_t *ret_n, struct berr **err)
@@ -75,6 +122,8 @@ int engine_pids(struct engine *e, const struct engine_container *c, pid_t **ret,
 
         if (r < 0)
                 return r;
+        if (engine_container_runtime(c))
+                return external_pids(e, c, ret, ret_n, err);
         return container_pids(&ctx, c->id, ret, ret_n, err);
 }
 
@@ -110,19 +159,17 @@ static void net_io(pid_t pid, uint64_t *rx, uint64_t *tx)
         }
 }
 
-int engine_stats_sample(struct engine *e, const struct engine_container *c, struct engine_stats *ret, struct berr **err)
+/* One `events --stats` line (runc's shape) of the container, in-process or from the external runtime. */
+static int stats_text(struct engine *e, const struct engine_container *c, char **ret, struct berr **err)
 {
+        static char *const flags[] = { "--stats", NULL };
         struct runtime_ctx ctx = {.root = e->runtime_root};
-        _cleanup_(json_object_putp) struct json_object *o = NULL;
-        _cleanup_free_ char *text = NULL;
         _cleanup_close_ int fd = -1;
-        struct json_object *data, *bio;
         size_t len = 0;
         int r;
 
-        r = require_running(c, err);
-        if (r < 0)
-                return r;
+        if (engine_container_runtime(c))
+                return external(e, c, "events", flags, ret, err);
         fd = memfd_create("stats", MFD_CLOEXEC);
         if (fd < 0)
                 return berr_sys(err, "memfd");
@@ -131,10 +178,23 @@ int engine_stats_sample(struct engine *e, const struct engine_container *c, stru
                 return r;
         if (lseek(fd, 0, SEEK_SET) < 0)
                 return berr_sys(err, "rewind");
-        r = read_all(fd, STATS_LINE_MAX, &text, &len, err);
+        return read_all(fd, STATS_LINE_MAX, ret, &len, err);
+}
+
+int engine_stats_sample(struct engine *e, const struct engine_container *c, struct engine_stats *ret, struct berr **err)
+{
+        _cleanup_(json_object_putp) struct json_object *o = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct json_object *data, *bio;
+        int r;
+
+        r = require_running(c, err);
         if (r < 0)
                 return r;
-        r = json_parse_buf(text, len, &o, err);
+        r = stats_text(e, c, &text, err);
+        if (r < 0)
+                return r;
+        r = json_parse_buf(text, strlen(text), &o, err);
         if (r < 0)
                 return r;
         data = jget(o, "data");
@@ -177,6 +237,29 @@ static int save_config(struct engine *e, const struct engine_container *c, struc
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(e->db, err, "update container");
         return 0;
+}
+
+/* runc's update flags for res. */
+static int external_update(struct engine *e, const struct engine_container *c, const struct oci_resources *res,
+                           struct berr **err)
+{
+        _cleanup_(strv_freep) char **f = NULL;
+
+        if (res->memory.has_limit)
+                strv_push_take(&f, xasprintf("--memory=%lld", (long long) res->memory.limit));
+        if (res->memory.has_swap)
+                strv_push_take(&f, xasprintf("--memory-swap=%lld", (long long) res->memory.swap));
+        if (res->cpu.has_period)
+                strv_push_take(&f, xasprintf("--cpu-period=%llu", (unsigned long long) res->cpu.period));
+        if (res->cpu.has_quota)
+                strv_push_take(&f, xasprintf("--cpu-quota=%lld", (long long) res->cpu.quota));
+        if (res->cpu.has_shares)
+                strv_push_take(&f, xasprintf("--cpu-share=%llu", (unsigned long long) res->cpu.shares));
+        if (res->cpu.cpus)
+                strv_push_take(&f, xasprintf("--cpuset-cpus=%s", res->cpu.cpus));
+        if (res->has_pids)
+                strv_push_take(&f, xasprintf("--pids-limit=%lld", (long long) res->pids_limit));
+        return external(e, c, "update", f, NULL, err);
 }
 
 static int64_t jint(struct json_object *o, const char *key)
@@ -271,7 +354,10 @@ int engine_update(struct engine *e, struct engine_container *c, const struct eng
                 r = require_running(c, err);
                 if (r < 0)
                         return r;
-                r = container_update(&ctx, c->id, &res, err);
+                if (engine_container_runtime(c))
+                        r = external_update(e, c, &res, err);
+                else
+                        r = container_update(&ctx, c->id, &res, err);
                 if (r < 0)
                         return berr_wrap(err, "update container %s", c->name);
         }

@@ -3,8 +3,8 @@
 
 /*
  * Operations on a running container through the in-process runtime: pause,
- * unpause, live resource updates, one stats sample, its pids. The container
- * must run under the built-in runtime (not --runtime PATH).
+ * unpause, live resource updates, one stats sample, its pids. A container run
+ * with --runtime PATH gets the same through that runtime's command line.
  */
 
 #include <stdbool.h>

@@ -30,8 +30,10 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "engine/control.h"
 #include "engine/engine.h"
 #include "engine/fsops.h"
+#include "image/archive-lazy.h"
 #include "image/image.h"
 #include "image/layer.h"
 #include "image/snapshot.h"
@@ -104,6 +106,9 @@ static int enter_fork(struct engine *e, const struct engine_container *c, bool l
         int p[2];
         pid_t pid;
 
+        /* the child resolves paths in the container's tree: libarchive must be loaded before */
+        if (archive_lazy_load(err) < 0)
+                return -ELIBACC;
         if (pipe2(p, O_CLOEXEC) < 0)
                 return berr_sys(err, "pipe");
         fflush(stdout);
@@ -644,7 +649,36 @@ static struct json_object *commit_config(const struct engine_container *c)
         return out;
 }
 
-int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
+/* The layer of the container's changes; a running container is paused meanwhile (docker's default). */
+static int commit_layer(struct engine *e, struct engine_container *c, bool pause, int ufd, int tfd,
+                        struct layer_digests *ret, struct berr **err)
+{
+        struct layer_create_opts lo = {.overlay_whiteouts = true, .clamp_mtime = -1};
+        bool paused = false;
+        int r;
+
+        if (pause && c->state == ENGINE_STATE_RUNNING) {
+                r = engine_pause(e, c, true, err);
+                if (r < 0)
+                        return berr_wrap(err, "commit %s: pause", c->name);
+                paused = true;
+        }
+        r = layer_create_tar(ufd, &lo, tfd, ret, err);
+        if (r < 0)
+                r = berr_wrap(err, "commit %s", c->name);
+        if (paused) {
+                struct berr *x = NULL;
+                int u = engine_pause(e, c, false, &x);
+
+                if (u < 0 && r >= 0) {
+                        r = berr_set(err, berr_code(x), "commit %s: unpause: %s", c->name, berr_msg(x));
+                }
+                berr_free(x);
+        }
+        return r;
+}
+
+int engine_commit(struct engine *e, struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
                   struct berr **err)
 {
         _cleanup_free_ char *dir = engine_container_dir(e, c->id), *upper = path_join(dir, "upper"), *raw = NULL,
@@ -652,7 +686,6 @@ int engine_commit(struct engine *e, const struct engine_container *c, const stru
         _cleanup_(json_object_putp) struct json_object *img = NULL;
         _cleanup_close_ int ufd = -1, tfd = -1;
         _cleanup_(strv_freep) char **tags = NULL;
-        struct layer_create_opts lo = {.overlay_whiteouts = true, .clamp_mtime = -1};
         struct layer_digests dg;
         struct image_layer *layers = NULL;
         struct json_object *rootfs, *diffs, *hist, *h, *config;
@@ -676,9 +709,9 @@ int engine_commit(struct engine *e, const struct engine_container *c, const stru
         if (tfd < 0)
                 return berr_sys(err, "create '%s'", tmp);
         (void)unlink(tmp);
-        r = layer_create_tar(ufd, &lo, tfd, &dg, err);
+        r = commit_layer(e, c, o->pause, ufd, tfd, &dg, err);
         if (r < 0)
-                return berr_wrap(err, "commit %s", c->name);
+                return r;
         if (lseek(tfd, 0, SEEK_SET) < 0)
                 return berr_sys(err, "rewind layer");
         r = store_blob_put_fd(e->store, tfd, NULL, COMMIT_LAYER_MAX, digest, &size, err);

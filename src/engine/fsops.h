@@ -47,8 +47,8 @@ struct engine_commit_opts {
         const char *message;
         char **changes;  /* Dockerfile instructions */
         const char *tag; /* normalised "name:tag", may be NULL */
-        bool pause;
+        bool pause;      /* pause a running container while its changes are read (docker's default) */
 };
 /* A new image from the container's upper dir on top of its image. ret_id: owned. */
-int engine_commit(struct engine *e, const struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
+int engine_commit(struct engine *e, struct engine_container *c, const struct engine_commit_opts *o, char **ret_id,
                   struct berr **err);

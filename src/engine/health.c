@@ -199,6 +199,13 @@ static char **test_argv(struct json_object *test)
         return v;
 }
 
+bool health_configured(struct json_object *config)
+{
+        _cleanup_(strv_freep) char **argv = test_argv(jget(jget(jget(config, "Config"), "Healthcheck"), "Test"));
+
+        return argv != NULL;
+}
+
 static int64_t dur(struct json_object *hc, const char *key, int64_t def)
 {
         struct json_object *v = jget(hc, key);

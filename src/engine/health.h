@@ -41,6 +41,9 @@ struct health_state {
  * start period, and retries consecutive counted failures make it unhealthy. Pure. */
 void health_apply_result(struct health_state *s, bool success, bool in_start_period, unsigned retries);
 
+/* True when the container's record config (the object with "Config") has a check to run: the CLI
+ * then asks the monitor for a checker. */
+bool health_configured(struct json_object *config);
 /* The monitor's hook: forks the checker (returns its pid, or -1 when it could not fork). The checker
  * exits at once when the container has no healthcheck. */
 pid_t health_start(const char *db_path, const char *id, const char *runtime_root, const char *runtime);

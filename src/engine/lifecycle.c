@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/extrt.h"
+#include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
 #include "engine/spec-gen.h"
@@ -423,6 +425,12 @@ static int mount_rootfs(struct engine *e, const struct engine_container *c, cons
 {
         _cleanup_free_ char *rootfs = path_join(dir, "rootfs"), *upper = path_join(dir, "upper"),
                             *work = path_join(dir, "work");
+        /* --rm: the changes go away with the container, so the overlay need not sync them to disk
+         * when it is unmounted (which waits for the journal: 1-20 ms here) */
+        struct snapshot_mount_opts mo = {
+                .mode = SNAPSHOT_MOUNT_AUTO,
+                .volatile_upper = json_object_get_boolean(jget(jget(c->config, "HostConfig"), "AutoRemove")),
+        };
         struct image_layer *layers = NULL;
         size_t n = 0;
         int r;
@@ -430,13 +438,17 @@ static int mount_rootfs(struct engine *e, const struct engine_container *c, cons
         if (!e->store->snapshots)
                 return berr_set(err, ENOTSUP, "this build has no snapshot support");
         unmount_rootfs(rootfs); /* left by a CLI killed half-way through an earlier start */
+        /* a volatile overlay leaves work/incompat/volatile, and refuses to mount again while it is
+         * there; for a container whose changes are thrown away, reusing its upper dir is fine */
+        if (mo.volatile_upper)
+                (void) rm_rf_at(AT_FDCWD, work, NULL);
         if ((mkdir(rootfs, 0755) < 0 && errno != EEXIST) || (mkdir(upper, 0755) < 0 && errno != EEXIST) ||
             (mkdir(work, 0700) < 0 && errno != EEXIST))
                 return berr_sys(err, "create root file system dirs of %s", c->id);
         r = image_get_layers(e->store, c->image_id, &layers, &n, err);
         if (r < 0)
                 return r;
-        r = snapshot_mount(e->store->snapshots, n > 0 ? layers[n - 1].chain_id : NULL, upper, work, rootfs, NULL,
+        r = snapshot_mount(e->store->snapshots, n > 0 ? layers[n - 1].chain_id : NULL, upper, work, rootfs, &mo,
                            NULL, err);
         image_layers_free(layers, n);
         if (r < 0)
@@ -449,14 +461,16 @@ static char *cgroups_path_of(const char *id)
         return xasprintf("berth/%s", id);
 }
 
-static int write_config(struct engine *e, const struct engine_container *c, const char *dir, struct berr **err)
+static int write_config(struct engine *e, const struct engine_container *c, const char *dir,
+                        const struct engine_start_opts *opts, struct berr **err)
 {
         _cleanup_free_ char *rootfs = path_join(dir, "rootfs"), *init = helper_path("BERTH_INIT", "berth-init"),
                             *cg = cgroups_path_of(c->id), *json = NULL;
         _cleanup_close_ int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct spec_gen_input in = { .id = c->id, .config = c->config, .rootfs_fd = rootfd, .container_dir = dir,
-                                     .init_path = init, .cgroups_path = cg };
+                                     .init_path = init, .cgroups_path = cg, .rows = opts ? opts->rows : 0,
+                                     .cols = opts ? opts->cols : 0 };
         int r;
 
         if (rootfd < 0 || dfd < 0)
@@ -486,12 +500,7 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
         const char *runtime = jstr(hc, "Runtime");
         char **v = NULL;
 
-        if (runtime && *runtime) {
-                const char *base = strrchr(runtime, '/');
-                rtroot = xasprintf("%s/%s", e->runroot, base ? base + 1 : runtime);
-        } else {
-                rtroot = xstrdup(e->runtime_root);
-        }
+        rtroot = engine_runtime_root_of(e, runtime && *runtime ? runtime : NULL);
         strv_push(&v, exe);
         push_arg(&v, "--id", c->id);
         push_arg(&v, "--bundle", dir);
@@ -518,6 +527,8 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
                 push_arg(&v, "--stdin", NULL);
         if (json_object_get_boolean(jget(hc, "AutoRemove")))
                 push_arg(&v, "--rm", NULL);
+        if (health_configured(c->config))
+                push_arg(&v, "--healthcheck", NULL);
         return v;
 }
 
@@ -525,9 +536,9 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
  * Starts the monitor in a session of its own (so that no terminal signal of ours reaches it and the
  * CLI may exit), with /dev/null as stdio, the control socket as fd 3, and a minimal environment.
  * posix_spawn() (vfork-like) instead of fork(): copying the CLI's page tables costs more than
- * everything else the CLI does here.
+ * everything else the CLI does here. Returns the monitor's pid.
  */
-static int spawn_monitor(char **argv, int child_fd, struct berr **err)
+static pid_t spawn_monitor(char **argv, int child_fd, struct berr **err)
 {
         static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
         posix_spawn_file_actions_t fa;
@@ -555,7 +566,7 @@ static int spawn_monitor(char **argv, int child_fd, struct berr **err)
         posix_spawnattr_destroy(&attr);
         if (r != 0)
                 return berr_errno(err, r, "start monitor '%s'", argv[0]);
-        return 0;
+        return pid;
 }
 
 /* Reads frames until STARTED (returns the pid) or ERROR (returns the error). */
@@ -593,6 +604,7 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         _cleanup_close_ int lock = -1, mine = -1, theirs = -1;
         char start[6];
         uint16_t rows = opts ? opts->rows : 0, cols = opts ? opts->cols : 0;
+        pid_t monitor;
         int sv[2], r;
 
         if (!exe)
@@ -613,31 +625,32 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         r = mkdir_parents_at(AT_FDCWD, state, 0700, err);
         if (r < 0)
                 return r;
+        /* The monitor first: its start-up (exec, locks, sockets, log) runs while we mount the root
+         * file system and write config.json. It creates nothing before our start frame, and exits
+         * when the socket closes without one. */
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return berr_sys(err, "socketpair");
+        mine = sv[0];
+        theirs = sv[1];
+        argv = monitor_args(e, c, exe, dir, theirs);
+        monitor = spawn_monitor(argv, theirs, err);
+        if (monitor < 0)
+                return monitor;
+        theirs = safe_close(theirs);
+        rootfs = path_join(dir, "rootfs");
         r = mount_rootfs(e, c, dir, err);
         if (r < 0)
-                return r;
-        rootfs = path_join(dir, "rootfs");
+                goto fail;
         r = engine_volumes_populate(e, c, rootfs, err);
         if (r < 0)
                 goto fail;
-        r = write_config(e, c, dir, err);
+        r = write_config(e, c, dir, opts, err);
         if (r < 0)
                 goto fail;
         if (fresh->manually_stopped && records_set_manually_stopped(e->db, c->id, false, err) < 0) {
                 r = -EIO;
                 goto fail;
         }
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-                r = berr_sys(err, "socketpair");
-                goto fail;
-        }
-        mine = sv[0];
-        theirs = sv[1];
-        argv = monitor_args(e, c, exe, dir, theirs);
-        r = spawn_monitor(argv, theirs, err);
-        if (r < 0)
-                goto fail;
-        theirs = safe_close(theirs);
         start[0] = MONITOR_START;
         start[1] = (char) ((opts && opts->attach_stdin ? MONITOR_ATTACH_STDIN : 0) |
                            (opts && opts->attach_stdout ? MONITOR_ATTACH_STDOUT : 0) |
@@ -645,7 +658,9 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         memcpy(start + 2, &rows, 2);
         memcpy(start + 4, &cols, 2);
         if (send(mine, start, sizeof(start), MSG_NOSIGNAL) < 0) {
-                r = berr_sys(err, "talk to monitor");
+                r = wait_started(mine, err); /* the monitor failed before: its error frame says why */
+                if (r >= 0)
+                        r = berr_set(err, EIO, "the monitor took no start frame");
                 goto fail;
         }
         /* from here on the monitor owns the root file system mount and the record */
@@ -656,6 +671,11 @@ int engine_start(struct engine *e, struct engine_container *c, const struct engi
         c->state = ENGINE_STATE_RUNNING;
         return TAKE_FD(mine);
 fail:
+        /* no start frame: the monitor sees the socket close and exits; wait, so that it is gone
+         * (with its state directory) before our caller cleans up or removes the container */
+        mine = safe_close(mine);
+        while (waitpid(monitor, NULL, 0) < 0 && errno == EINTR)
+                ;
         unmount_rootfs(rootfs);
         return r;
 }

@@ -11,12 +11,12 @@
  * the sockets and pipes, static buffers. Work that allocates a lot (parsing
  * config.json, creating the container, SQLite) runs in short-lived forked
  * children, so the monitor's own heap never grows with it:
- *   1. a "creator" child runs container_create() (or `RUNTIME create`) with
- *      the container's stdio on 0/1/2 and reports the init's pid; the init is
- *      reparented to us when the creator exits (we are a subreaper);
- *   2. on the CLI's start frame, a "starter" child runs container_start() and
- *      records the running state;
- *   3. when the init exits we drain its output, count OOM kills, delete the
+ *   1. on the CLI's start frame, a "creator" child runs container_create()
+ *      (or `RUNTIME create`) with the container's stdio on 0/1/2, then
+ *      container_start() (`RUNTIME start`), records the running state and
+ *      reports the init's pid; the init is reparented to us when the creator
+ *      exits (we are a subreaper);
+ *   2. when the init exits we drain its output, count OOM kills, delete the
  *      runtime state and record the exit (in a child too when a restart
  *      follows; in the monitor itself at the very end).
  */
@@ -27,6 +27,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@
 #include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/records.h"
+#include "engine/volume.h"
 #include "image/db.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
@@ -68,7 +70,7 @@ struct client {
         bool is_ctl;
 };
 
-struct monitor {
+struct monitor { /* keep the fields before log's buffers within 256 bytes: see monitor_main */
         const struct monitor_opts *o;
         int state_dirfd;
         int sigfd;
@@ -85,6 +87,7 @@ struct monitor {
         unsigned restarts;
         struct jsonlog_writer log;
 };
+_Static_assert(offsetof(struct monitor, log.partial) <= 256, "the monitor's hot fields outgrew their 256 bytes");
 
 static char iobuf[MONITOR_FRAME_MAX];
 
@@ -314,8 +317,10 @@ static int loopback_up(pid_t pid, struct berr **err)
         return 0;
 }
 
-/* In the creator child: the container's stdio onto 0/1/2, then create it; the pid file lands in the
- * state dir (our cwd). */
+static int start_and_record(struct monitor *m, pid_t pid, struct berr **err);
+
+/* In the creator child: the container's stdio onto 0/1/2, then create it (the pid file lands in the
+ * state dir, our cwd), start it and record it running. */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
@@ -358,10 +363,25 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         r = read_pid_file(m->state_dirfd, "init.pid", &pid, err);
         if (r < 0)
                 return r;
-        return loopback_up(pid, err);
+        r = loopback_up(pid, err);
+        if (r < 0)
+                return r;
+        r = start_and_record(m, pid, err);
+        if (r < 0)
+                return r;
+        /* tell the CLI now: it need not wait until the monitor has noticed our exit (the monitor tells
+         * the other clients); nothing else can be on the socket before this frame */
+        if (m->n_clients > 0 && m->clients[0].is_ctl)
+                (void) monitor_send_int(m->clients[0].fd, MONITOR_STARTED, (int32_t) pid);
+        return 0;
 }
 
-static int starter_main(struct monitor *m, void *arg, struct berr **err)
+/*
+ * Starts the created container and records it running: in the creator child, right after the create,
+ * so that one child (one fork, one wait) brings the container up. The init is still the creator's
+ * child here; it becomes the monitor's when the creator exits.
+ */
+static int start_and_record(struct monitor *m, pid_t pid, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
         struct runtime_ctx ctx = runtime_ctx_of(o);
@@ -386,7 +406,7 @@ static int starter_main(struct monitor *m, void *arg, struct berr **err)
         if (r <= 0)
                 return r;
         c->state = ENGINE_STATE_RUNNING;
-        c->pid = m->init_pid;
+        c->pid = pid;
         c->monitor_pid = getppid();
         c->restart_count = (int) m->restarts;
         free(c->error);
@@ -932,7 +952,7 @@ static int setup(struct monitor *m, struct berr **err)
  * the slow recursive removal of the renamed directory happens after the exit frame, so `run --rm`
  * returns as soon as the container is gone from the store. Returns the renamed path (static) or NULL.
  */
-static const char *autoremove(struct monitor *m)
+static const char *autoremove(struct monitor *m, struct engine_container **ret_record)
 {
         static char trash[PATH_MAX];
         _cleanup_(db_closep) struct db *db = NULL;
@@ -946,18 +966,47 @@ static const char *autoremove(struct monitor *m)
                 snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
         if (db_open(m->o->db_path, &db, &e) == 0) {
                 records_tune(db);
+                if (records_get(db, m->o->id, ret_record, &e) < 0)
+                        e = berr_free(e);
                 (void) records_delete(db, m->o->id, &e);
         }
         berr_free(e);
         return trash;
 }
 
+/*
+ * --rm also takes the container's anonymous volumes, as docker's does (named ones stay). After the
+ * record is gone, so that the volumes' in-use check no longer counts it; best effort, as `rm -v`.
+ */
+static void remove_anonymous_volumes(const struct monitor_opts *o, const struct engine_container *c)
+{
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_free_ char *root = xstrdup(o->bundle);
+        char *slash;
+
+        /* the bundle is <root>/containers/<id> */
+        for (int i = 0; i < 2; i++) {
+                slash = strrchr(root, '/');
+                if (!slash)
+                        return;
+                *slash = 0;
+        }
+        if (db_open(o->db_path, &db, NULL) < 0)
+                return;
+        records_tune(db);
+        volume_remove_anonymous_db(db, root, c->config);
+}
+
 int monitor_main(const struct monitor_opts *o)
 {
-        /* static, not on the stack: the log writer's line buffers are only paid for once used */
-        static struct monitor m;
+        /* static, not on the stack: the log writer's line buffers are only paid for once used. The
+         * fields before those buffers (248 bytes) are used all the time: aligned to 256 bytes they
+         * always share one page, wherever the linker puts m (one layout spread them over two
+         * pages: 4 KiB more per container). */
+        static struct monitor m __attribute__((aligned(256)));
         char msg[4096];
         const char *trash = NULL;
+        struct engine_container *record = NULL;
         struct berr *e = NULL;
         bool first = true, deleted = true, autoremove_ok = true;
         pid_t health_pid;
@@ -980,28 +1029,31 @@ int monitor_main(const struct monitor_opts *o)
         for (;;) {
                 struct exit_arg ea = { 0 };
 
+                if (first) {
+                        loop(&m, 0, true); /* until the CLI says start (or goes away) */
+                        first = false;
+                        if (!m.started) {
+                                /* the CLI went away before its start frame: it failed to prepare the
+                                 * container, or was killed. Nothing was created and the record stays
+                                 * as it is; what the CLI mounted is unmounted below. */
+                                autoremove_ok = false;
+                                break;
+                        }
+                }
+                /* create, start and record "running" in one child */
                 r = spawn(&m, msg, sizeof(msg));
                 if (r < 0) {
-                        delete_runtime_state(o);
+                        delete_runtime_state(o); /* kills an init that was created but not started */
                         m.exit_code = 128;
                         (void) run_child(record_error, &m, msg, iobuf, sizeof(iobuf));
                         finish_error(&m, msg);
                         break;
                 }
-                if (first) {
-                        loop(&m, 0, true); /* until the CLI says start (or goes away) */
-                        first = false;
-                }
-                r = run_child(starter_main, &m, NULL, msg, sizeof(msg));
-                if (r < 0) {
-                        send_signal(&m, SIGKILL);
-                        delete_runtime_state(o);
-                        (void) run_child(record_error, &m, msg, iobuf, sizeof(iobuf));
-                        finish_error(&m, msg);
-                        break;
-                }
-                broadcast_all(&m, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
-                health_pid = health_start(o->db_path, o->id, o->runtime_root, o->runtime);
+                for (size_t i = 0; i < m.n_clients; i++) /* the control client heard it from the creator */
+                        if (!m.clients[i].is_ctl)
+                                (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
+                /* the checker is a process with a database connection: only for a container with a check */
+                health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
                 malloc_trim(0);
                 trim_stack();
                 loop(&m, 0, false);
@@ -1042,7 +1094,7 @@ int monitor_main(const struct monitor_opts *o)
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove && autoremove_ok)
-                trash = autoremove(&m);
+                trash = autoremove(&m, &record);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container
          * again at once, and its new monitor must not lose the directory to our cleanup */
@@ -1056,6 +1108,9 @@ int monitor_main(const struct monitor_opts *o)
         m.n_clients = 0;
         if (trash)
                 (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
+        if (record)
+                remove_anonymous_volumes(o, record);
+        engine_container_free(record);
         berr_free(e);
         return 0;
 }

@@ -70,6 +70,7 @@ struct monitor_opts {
         bool tty;
         bool open_stdin;
         bool autoremove;
+        bool healthcheck; /* run the health checker (the container has a check) */
         int ctl_fd; /* the CLI's control socket, -1: none */
 };
 

@@ -7,6 +7,7 @@
  * image's symlinks cannot point the lookup at the host's files.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -491,14 +492,81 @@ static struct json_object *gen_mounts(const struct spec_gen_input *in, struct js
 
 /* ---- devices and resources ---- */
 
+/* --privileged: every device node of the host's /dev, as docker gives. */
+#define PRIVILEGED_MAX_DEVICES 2048
+#define PRIVILEGED_MAX_DEPTH 4
+
+static struct json_object *device_new(const char *path, const struct stat *sb)
+{
+        struct json_object *od = json_new_object();
+
+        json_add_string(od, "path", path);
+        json_add_string(od, "type", S_ISCHR(sb->st_mode) ? "c" : "b");
+        json_add_int(od, "major", major(sb->st_rdev));
+        json_add_int(od, "minor", minor(sb->st_rdev));
+        json_add_int(od, "fileMode", sb->st_mode & 0777);
+        json_add_int(od, "uid", sb->st_uid);
+        json_add_int(od, "gid", sb->st_gid);
+        return od;
+}
+
+static bool host_dev_skipped(const char *dir, const char *name)
+{
+        /* the container gets its own instances of these; the console is its terminal, if any */
+        static const char *const skip[] = { "pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev", NULL };
+
+        if (streq(dir, "/dev") && streq(name, "console"))
+                return true;
+        return streq(dir, "/dev") && strv_contains((char *const *) skip, name);
+}
+
+static int add_host_devices(const char *dir, unsigned depth, struct json_object *out, struct berr **err)
+{
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *de;
+        int r;
+
+        if (!d)
+                return berr_sys(err, "--privileged: read '%s'", dir);
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL;
+                struct stat sb;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, "..") || host_dev_skipped(dir, de->d_name))
+                        continue;
+                path = path_join(dir, de->d_name);
+                if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+                        continue; /* gone meanwhile */
+                if (S_ISDIR(sb.st_mode) && depth < PRIVILEGED_MAX_DEPTH) {
+                        r = add_host_devices(path, depth + 1, out, err);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!S_ISCHR(sb.st_mode) && !S_ISBLK(sb.st_mode))
+                        continue;
+                if (json_object_array_length(out) >= PRIVILEGED_MAX_DEVICES)
+                        return berr_set(err, E2BIG, "--privileged: more than %d devices in /dev",
+                                        PRIVILEGED_MAX_DEVICES);
+                json_append(out, device_new(path, &sb));
+        }
+        return 0;
+}
+
 static int add_devices(struct json_object *linux_obj, struct json_object *res_devices, struct json_object *hc,
                        struct berr **err)
 {
         struct json_object *devs = jget(hc, "Devices"), *out = json_new_array();
+        int r;
 
         json_add(linux_obj, "devices", out);
+        if (jbool(hc, "Privileged")) {
+                r = add_host_devices("/dev", 0, out, err);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; devs && i < json_array_len(devs); i++) {
-                struct json_object *d = json_object_array_get_idx(devs, i), *od, *rule;
+                struct json_object *d = json_object_array_get_idx(devs, i), *rule;
                 const char *host = jstr(d, "PathOnHost"), *ctr = jstr(d, "PathInContainer"),
                            *perm = jstr(d, "CgroupPermissions");
                 struct stat sb;
@@ -508,15 +576,9 @@ static int add_devices(struct json_object *linux_obj, struct json_object *res_de
                                         host ? host : "");
                 if (!S_ISCHR(sb.st_mode) && !S_ISBLK(sb.st_mode))
                         return berr_set(err, EINVAL, "\"%s\" is not a device", host);
-                od = json_new_object();
-                json_add_string(od, "path", ctr && *ctr ? ctr : host);
-                json_add_string(od, "type", S_ISCHR(sb.st_mode) ? "c" : "b");
-                json_add_int(od, "major", major(sb.st_rdev));
-                json_add_int(od, "minor", minor(sb.st_rdev));
-                json_add_int(od, "fileMode", sb.st_mode & 0777);
-                json_add_int(od, "uid", 0);
-                json_add_int(od, "gid", 0);
-                json_append(out, od);
+                sb.st_uid = 0;
+                sb.st_gid = 0;
+                json_append(out, device_new(ctr && *ctr ? ctr : host, &sb));
                 rule = json_new_object();
                 json_add_bool(rule, "allow", true);
                 json_add_string(rule, "type", S_ISCHR(sb.st_mode) ? "c" : "b");
@@ -667,6 +729,13 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
         if (!env_has(env, "HOME"))
                 strv_push_take(&env, xasprintf("HOME=%s", u.home));
         json_add_bool(p, "terminal", tty);
+        if (tty && in->rows > 0 && in->cols > 0) {
+                /* the runtime sizes the pty before the process starts: it may ask at once */
+                struct json_object *size = json_new_object();
+                json_add_int(size, "height", in->rows);
+                json_add_int(size, "width", in->cols);
+                json_add(p, "consoleSize", size);
+        }
         user = json_new_object();
         json_add_int(user, "uid", u.uid);
         json_add_int(user, "gid", u.gid);

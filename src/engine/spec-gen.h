@@ -28,6 +28,7 @@ struct spec_gen_input {
         const char *container_dir;  /* holds hostname, hosts, resolv.conf */
         const char *init_path;      /* berth-init on the host (for HostConfig.Init) */
         const char *cgroups_path;
+        unsigned rows, cols;        /* the attaching terminal's size, 0: unknown (process.consoleSize) */
 };
 
 /* config.json text (owned). */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
@@ -227,18 +228,6 @@ static int set_populated(struct engine *e, const char *name, struct berr **err)
         return 0;
 }
 
-static bool mounts_use(struct json_object *config, const char *name)
-{
-        struct json_object *a = jget(config, "BerthMounts");
-
-        for (size_t i = 0; a && i < json_array_len(a); i++) {
-                struct json_object *m = json_object_array_get_idx(a, i);
-                if (streq_ptr(jstr(m, "Type"), "volume") && streq_ptr(jstr(m, "Name"), name))
-                        return true;
-        }
-        return false;
-}
-
 int engine_volume_users(struct engine *e, const char *name, char ***ret, struct berr **err)
 {
         struct engine_container **v = NULL;
@@ -250,7 +239,7 @@ int engine_volume_users(struct engine *e, const char *name, char ***ret, struct 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
-                if (mounts_use(v[i]->config, name))
+                if (volume_config_uses(v[i]->config, name))
                         strv_push(&ids, v[i]->id);
         engine_containers_free(v, n);
         *ret = ids;
@@ -533,89 +522,164 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
 
 void engine_volumes_remove_anonymous(struct engine *e, const struct engine_container *c)
 {
-        struct json_object *a = jget(c->config, "BerthMounts");
-
-        for (size_t i = 0; a && i < json_array_len(a); i++) {
-                struct json_object *m = json_object_array_get_idx(a, i);
-                struct berr *x = NULL;
-
-                if (!streq_ptr(jstr(m, "Type"), "volume") || !json_object_get_boolean(jget(m, "Anonymous")))
-                        continue;
-                if (engine_volume_remove(e, jstr(m, "Name"), true, &x) < 0)
-                        log_debug("keep volume '%s': %s", jstr(m, "Name"), berr_msg(x));
-                berr_free(x);
-        }
+        volume_remove_anonymous_db(e->db, e->root, c->config);
 }
 
 /* ---- copy-up ---- */
 
-static int copy_attrs(int fd, const struct stat *st)
-{
-        struct timespec ts[2] = {st->st_atim, st->st_mtim};
+#define VOLUME_XATTR_LIST_MAX  65536  /* bytes of one entry's xattr name list */
+#define VOLUME_XATTR_VALUE_MAX 65536  /* bytes in one xattr value (the kernel's own limit) */
+#define VOLUME_COPY_LINKS_MAX  16384  /* hard-linked files remembered in one copy */
 
-        if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0 || futimens(fd, ts) < 0)
-                return -errno;
+/* One copy of an image directory into a volume: hard links found so far, by source inode. */
+struct copy_link {
+        dev_t dev;
+        ino_t ino;
+        char *path; /* relative to the volume's root; owned */
+};
+struct copy_ctx {
+        int dst_root;
+        struct copy_link *links;
+        size_t n_links;
+};
+
+static void copy_ctx_done(struct copy_ctx *ctx)
+{
+        for (size_t i = 0; i < ctx->n_links; i++)
+                free(ctx->links[i].path);
+        free(ctx->links);
+}
+
+/* Extended attributes (security.capability, user.*, ...) of src onto dst; set after the owner, whose
+ * change clears security.capability. */
+static int copy_xattrs(int src, int dst, const char *name, struct berr **err)
+{
+        _cleanup_free_ char *list = NULL, *value = NULL;
+        ssize_t len = flistxattr(src, NULL, 0);
+
+        if (len < 0)
+                return errno == ENOTSUP ? 0 : berr_sys(err, "list attributes of '%s'", name);
+        if (len == 0)
+                return 0;
+        if (len > VOLUME_XATTR_LIST_MAX)
+                return berr_set(err, E2BIG, "'%s': extended attribute names longer than %d bytes", name,
+                                VOLUME_XATTR_LIST_MAX);
+        list = xmalloc((size_t) len);
+        value = xmalloc(VOLUME_XATTR_VALUE_MAX);
+        len = flistxattr(src, list, (size_t) len);
+        if (len < 0)
+                return berr_sys(err, "list attributes of '%s'", name);
+        for (char *k = list; k < list + len; k += strlen(k) + 1) {
+                ssize_t n = fgetxattr(src, k, value, VOLUME_XATTR_VALUE_MAX);
+
+                if (n < 0)
+                        return berr_sys(err, "read attribute '%s' of '%s'", k, name);
+                if (fsetxattr(dst, k, value, (size_t) n, 0) < 0)
+                        return berr_sys(err, "set attribute '%s' of '%s'", k, name);
+        }
         return 0;
 }
 
-static int copy_tree(int src, int dst, unsigned depth, struct berr **err);
-
-static int copy_entry(int src, int dst, const char *name, unsigned depth, struct berr **err)
+static int copy_attrs(int src, int dst, const struct stat *st, const char *name, struct berr **err)
 {
-        struct stat st;
+        struct timespec ts[2] = {st->st_atim, st->st_mtim};
+
+        if (fchown(dst, st->st_uid, st->st_gid) < 0 || fchmod(dst, st->st_mode & 07777) < 0)
+                return berr_sys(err, "set owner and mode of '%s'", name);
+        if (src >= 0 && copy_xattrs(src, dst, name, err) < 0)
+                return -EIO;
+        if (futimens(dst, ts) < 0)
+                return berr_sys(err, "set times of '%s'", name);
+        return 0;
+}
+
+static int copy_tree(struct copy_ctx *ctx, int src, int dst, const char *rel, unsigned depth, struct berr **err);
+
+/* A second name of an inode already copied: a hard link to the copy. 1 linked, 0 first seen. */
+static int copy_hardlink(struct copy_ctx *ctx, int dst, const char *name, const char *rel, const struct stat *st,
+                         struct berr **err)
+{
+        if (st->st_nlink < 2)
+                return 0;
+        for (size_t i = 0; i < ctx->n_links; i++) {
+                if (ctx->links[i].dev != st->st_dev || ctx->links[i].ino != st->st_ino)
+                        continue;
+                if (linkat(ctx->dst_root, ctx->links[i].path, dst, name, 0) < 0)
+                        return berr_sys(err, "link '%s' to '%s'", rel, ctx->links[i].path);
+                return 1;
+        }
+        if (ctx->n_links >= VOLUME_COPY_LINKS_MAX)
+                return 0; /* past the limit further names become copies */
+        ctx->links = xrealloc(ctx->links, (ctx->n_links + 1) * sizeof(*ctx->links));
+        ctx->links[ctx->n_links++] = (struct copy_link){ .dev = st->st_dev, .ino = st->st_ino,
+                                                         .path = xstrdup(rel) };
+        return 0;
+}
+
+static int copy_file(struct copy_ctx *ctx, int src, int dst, const char *name, const char *rel,
+                     const struct stat *st, struct berr **err)
+{
         _cleanup_close_ int s = -1, d = -1;
+        char buf[COPY_BUF];
+        ssize_t n;
+        int r = copy_hardlink(ctx, dst, name, rel, st, err);
+
+        if (r != 0)
+                return r < 0 ? r : 0;
+        s = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        d = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (s < 0 || d < 0)
+                return berr_sys(err, "copy '%s'", rel);
+        while ((n = read(s, buf, sizeof(buf))) > 0)
+                if (write_all(d, buf, (size_t)n) < 0)
+                        return berr_sys(err, "write '%s'", rel);
+        if (n < 0)
+                return berr_sys(err, "read '%s'", rel);
+        return copy_attrs(s, d, st, rel, err);
+}
+
+static int copy_entry(struct copy_ctx *ctx, int src, int dst, const char *name, const char *dir_rel,
+                      unsigned depth, struct berr **err)
+{
+        _cleanup_free_ char *rel = path_join(dir_rel, name);
+        _cleanup_close_ int s = -1, d = -1;
+        struct stat st;
 
         if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return berr_sys(err, "stat '%s'", name);
+                return berr_sys(err, "stat '%s'", rel);
         if (S_ISDIR(st.st_mode)) {
                 if (mkdirat(dst, name, 0700) < 0 && errno != EEXIST)
-                        return berr_sys(err, "create '%s'", name);
+                        return berr_sys(err, "create '%s'", rel);
                 s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (s < 0 || d < 0)
-                        return berr_sys(err, "open '%s'", name);
-                if (copy_tree(s, d, depth + 1, err) < 0)
+                        return berr_sys(err, "open '%s'", rel);
+                if (copy_tree(ctx, s, d, rel, depth + 1, err) < 0)
                         return -EIO;
-                if (copy_attrs(d, &st) < 0)
-                        return berr_sys(err, "set attributes of '%s'", name);
-                return 0;
+                return copy_attrs(s, d, &st, rel, err);
         }
         if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
                 ssize_t n = readlinkat(src, name, target, sizeof(target) - 1);
                 struct timespec ts[2] = {st.st_atim, st.st_mtim};
                 if (n < 0)
-                        return berr_sys(err, "read link '%s'", name);
+                        return berr_sys(err, "read link '%s'", rel);
                 target[n] = 0;
                 if (symlinkat(target, dst, name) < 0)
-                        return berr_sys(err, "create link '%s'", name);
+                        return berr_sys(err, "create link '%s'", rel);
                 (void)fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
                 (void)utimensat(dst, name, ts, AT_SYMLINK_NOFOLLOW);
                 return 0;
         }
-        if (S_ISREG(st.st_mode)) {
-                char buf[COPY_BUF];
-                ssize_t n;
-                s = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-                d = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-                if (s < 0 || d < 0)
-                        return berr_sys(err, "copy '%s'", name);
-                while ((n = read(s, buf, sizeof(buf))) > 0)
-                        if (write_all(d, buf, (size_t)n) < 0)
-                                return berr_sys(err, "write '%s'", name);
-                if (n < 0)
-                        return berr_sys(err, "read '%s'", name);
-                if (copy_attrs(d, &st) < 0)
-                        return berr_sys(err, "set attributes of '%s'", name);
-                return 0;
-        }
+        if (S_ISREG(st.st_mode))
+                return copy_file(ctx, src, dst, name, rel, &st, err);
         if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0)
-                return berr_sys(err, "create '%s'", name);
+                return berr_sys(err, "create '%s'", rel);
         (void)fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
         return 0;
 }
 
-static int copy_tree(int src, int dst, unsigned depth, struct berr **err)
+static int copy_tree(struct copy_ctx *ctx, int src, int dst, const char *rel, unsigned depth, struct berr **err)
 {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
@@ -632,10 +696,27 @@ static int copy_tree(int src, int dst, unsigned depth, struct berr **err)
         while ((de = readdir(d))) {
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                if (copy_entry(src, dst, de->d_name, depth, err) < 0)
+                if (copy_entry(ctx, src, dst, de->d_name, rel, depth, err) < 0)
                         return -EIO;
         }
         return 0;
+}
+
+/* The image's directory src into the empty volume root dst: owners, modes, times, xattrs, symlinks
+ * (never followed) and hard links kept. */
+static int copy_into_volume(int src, int dst, struct berr **err)
+{
+        struct copy_ctx ctx = { .dst_root = dst };
+        struct stat st;
+        int r;
+
+        r = copy_tree(&ctx, src, dst, ".", 0, err); /* "./a/b": names relative to dst, for linkat */
+        copy_ctx_done(&ctx);
+        if (r < 0)
+                return r;
+        if (fstat(src, &st) < 0)
+                return berr_sys(err, "stat the image's directory");
+        return copy_attrs(src, dst, &st, "/", err);
 }
 
 static bool dir_is_empty(int fd)
@@ -661,7 +742,6 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int src = -1, dst = -1;
         const char *name = jstr(m, "Name");
-        struct stat st;
         int r;
 
         r = engine_volume_get(e, name, &v, err);
@@ -674,11 +754,9 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
         /* the image's path, resolved inside the root: a hostile symlink cannot leave it */
         src = path_open_in_root(rootfd, jstr(m, "Destination"), O_RDONLY | O_DIRECTORY, 0, NULL);
         if (src >= 0 && dir_is_empty(dst)) {
-                r = copy_tree(src, dst, 0, err);
+                r = copy_into_volume(src, dst, err);
                 if (r < 0)
                         return berr_wrap(err, "populate volume %s", name);
-                if (fstat(src, &st) == 0)
-                        (void)copy_attrs(dst, &st);
         }
         return set_populated(e, name, err);
 }

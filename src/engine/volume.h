@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 struct berr;
+struct db;
 struct engine;
 struct engine_container;
 
@@ -71,6 +72,13 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
 int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs, struct berr **err);
 /* Removes the container's anonymous volumes (rm -v); best effort, unused ones only. */
 void engine_volumes_remove_anonymous(struct engine *e, const struct engine_container *c);
+
+/* volume-gc.c, on a bare database handle (the monitor has no store): */
+/* Does config's BerthMounts use the volume name? */
+bool volume_config_uses(struct json_object *config, const char *name);
+/* The anonymous volumes of config's BerthMounts that no container record uses (root: the store's
+ * root directory); best effort. */
+void volume_remove_anonymous_db(struct db *db, const char *root, struct json_object *config);
 
 /* ---- pure parts ---- */
 

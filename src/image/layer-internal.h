@@ -47,6 +47,7 @@ bool layer_digest_is_valid(const char *s);
 struct overlay_opts {
         bool userxattr;
         bool force_legacy; /* tests: mount(2) with short paths even where lowerdir+ works */
+        bool volatile_upper; /* "volatile" (new mount API only: an old kernel may not know it) */
 };
 
 /* Mounts an overlay on target. lowers: absolute paths, top first; short_lowers: the same

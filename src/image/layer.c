@@ -25,7 +25,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
 #include <zlib.h>
@@ -34,6 +33,7 @@
 #include "image/layer-internal.h"
 #include "image/layer.h"
 #include "lib/cleanup.h"
+#include "lib/digest.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -88,28 +88,13 @@ bool layer_digest_is_valid(const char *s)
         return true;
 }
 
-static void md_freep(EVP_MD_CTX **p)
+static void md_final(struct digester *h, char buf[LAYER_DIGEST_MAX])
 {
-        if (*p)
-                EVP_MD_CTX_free(*p);
-}
+        struct digest d;
 
-static EVP_MD_CTX *md_new(void)
-{
-        EVP_MD_CTX *c = EVP_MD_CTX_new();
-
-        if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
-                abort(); /* out of memory, like the x*alloc helpers */
-        return c;
-}
-
-static void md_final(EVP_MD_CTX *c, char buf[LAYER_DIGEST_MAX])
-{
-        uint8_t md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-
-        (void)EVP_DigestFinal_ex(c, md, &len); /* cannot fail for sha256 on a live context */
-        layer_format_digest(md, buf);
+        digester_final(h, &d);
+        memcpy(buf, "sha256:", 7);
+        memcpy(buf + 7, d.hex, DIGEST_SHA256_HEX_LEN + 1); /* a sha256 digester: 64 hex and NUL */
 }
 
 /* The ring between the worker (producer) and libarchive's read callback (consumer). */
@@ -127,7 +112,7 @@ struct pipeline {
         struct berr *error;
 
         int fd;
-        EVP_MD_CTX *blob_md, *diff_md;
+        struct digester *blob_md, *diff_md;
         uint64_t size, compressed_size;
         enum layer_compression compression;
         const char *impl;
@@ -148,7 +133,7 @@ static bool pipeline_wait_free(struct pipeline *p)
 
 static void pipeline_publish(struct pipeline *p, size_t len)
 {
-        EVP_DigestUpdate(p->diff_md, p->buf[p->head], len);
+        digester_update(p->diff_md, p->buf[p->head], len);
         p->size += len;
         pthread_mutex_lock(&p->lock);
         p->len[p->head] = len;
@@ -167,7 +152,7 @@ static int read_some(struct pipeline *p, uint8_t *buf, size_t cap, size_t *ret_l
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return berr_sys(err, "read layer blob");
-        EVP_DigestUpdate(p->blob_md, buf, (size_t)n);
+        digester_update(p->blob_md, buf, (size_t)n);
         p->compressed_size += (uint64_t)n;
         *ret_len = (size_t)n;
         return 0;
@@ -355,8 +340,8 @@ int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *op
                  struct berr **err)
 {
         static const struct layer_unpack_opts defaults = {.whiteouts = LAYER_WHITEOUT_OVERLAY};
-        _cleanup_(md_freep) EVP_MD_CTX *blob_md = md_new();
-        _cleanup_(md_freep) EVP_MD_CTX *diff_md = md_new();
+        _cleanup_(digester_freep) struct digester *blob_md = digester_new(DIGEST_SHA256);
+        _cleanup_(digester_freep) struct digester *diff_md = digester_new(DIGEST_SHA256);
         struct pipeline p = {
                 .lock = PTHREAD_MUTEX_INITIALIZER,
                 .cond = PTHREAD_COND_INITIALIZER,
@@ -435,7 +420,7 @@ int layer_unpack(int blob_fd, int dest_dirfd, const struct layer_unpack_opts *op
 struct tar_sink {
         int fd;
         enum layer_compression compression;
-        EVP_MD_CTX *blob_md, *diff_md;
+        struct digester *blob_md, *diff_md;
         uint64_t size, compressed_size;
         z_stream z;
         bool z_init;
@@ -450,7 +435,7 @@ static int sink_emit(struct tar_sink *s, const void *buf, size_t len)
 {
         if (len == 0)
                 return 0;
-        EVP_DigestUpdate(s->blob_md, buf, len);
+        digester_update(s->blob_md, buf, len);
         s->compressed_size += len;
         if (write_all(s->fd, buf, len) < 0)
                 return berr_sys(&s->error, "write layer");
@@ -509,7 +494,7 @@ static la_ssize_t archive_write_cb(struct archive *a, void *userdata, const void
 {
         struct tar_sink *s = userdata;
 
-        EVP_DigestUpdate(s->diff_md, buf, len);
+        digester_update(s->diff_md, buf, len);
         s->size += len;
         if (sink_feed(s, buf, len, false) < 0) {
                 archive_set_error(a, EIO, "%s", berr_msg(s->error));
@@ -566,8 +551,8 @@ int layer_create_tar(int src_dirfd, const struct layer_create_opts *opts, int ou
                      struct berr **err)
 {
         static const struct layer_create_opts defaults = {.compression = LAYER_COMPRESSION_NONE, .clamp_mtime = -1};
-        _cleanup_(md_freep) EVP_MD_CTX *blob_md = md_new();
-        _cleanup_(md_freep) EVP_MD_CTX *diff_md = md_new();
+        _cleanup_(digester_freep) struct digester *blob_md = digester_new(DIGEST_SHA256);
+        _cleanup_(digester_freep) struct digester *diff_md = digester_new(DIGEST_SHA256);
         _cleanup_(archive_write_freep) struct archive *a = archive_write_new();
         struct tar_sink s = {.fd = out_fd, .blob_md = blob_md, .diff_md = diff_md};
         struct layer_digests d = {};

@@ -63,6 +63,8 @@ static int mount_new_api(char *const *lowers, const char *upper, const char *wor
                 return fs_error(fsfd, err, "overlay redirect_dir=off");
         if (o->userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
                 return fs_error(fsfd, err, "overlay userxattr");
+        if (upper && o->volatile_upper && fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0)
+                return fs_error(fsfd, err, "overlay volatile");
         if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return fs_error(fsfd, err, "create overlay");
         mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, upper ? 0 : MOUNT_ATTR_RDONLY);

@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -30,6 +29,7 @@
 #include "image/layer-internal.h"
 #include "image/snapshot.h"
 #include "lib/cleanup.h"
+#include "lib/digest.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -133,8 +133,7 @@ struct snapshot_store *snapshot_store_free(struct snapshot_store *s)
 int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret[LAYER_DIGEST_MAX], struct berr **err)
 {
         _cleanup_free_ char *in = NULL;
-        uint8_t md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
+        char buf[DIGEST_STRING_MAX];
         int r;
 
         r = check_id("diff_id", diff_id, err);
@@ -148,9 +147,7 @@ int snapshot_chain_id(const char *parent_chain_id, const char *diff_id, char ret
         if (r < 0)
                 return r;
         in = xasprintf("%s %s", parent_chain_id, diff_id);
-        if (EVP_Digest(in, strlen(in), md, &len, EVP_sha256(), NULL) != 1)
-                return berr_set(err, EIO, "sha256 failed");
-        layer_format_digest(md, ret);
+        snprintf(ret, LAYER_DIGEST_MAX, "%s", digest_sha256_buf(in, strlen(in), buf));
         return 0;
 }
 
@@ -501,7 +498,8 @@ static int mount_overlay_stack(struct snapshot_store *s, const char *chain_id, c
                                const char *target, const struct snapshot_mount_opts *o, struct berr **err)
 {
         _cleanup_(strv_freep) char **chain = NULL, **lowers = NULL, **shorts = NULL;
-        struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount};
+        struct overlay_opts oo = {.userxattr = o->userxattr, .force_legacy = o->legacy_mount,
+                                  .volatile_upper = o->volatile_upper};
         struct berr *e = NULL;
         size_t n;
         int r;

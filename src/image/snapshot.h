@@ -102,6 +102,10 @@ struct snapshot_mount_opts {
         /* Use mount(2) with short l/ paths even where "lowerdir+" works (for tests of old
          * kernels' path). */
         bool legacy_mount;
+        /* overlay "volatile": the upper dir is never synced, so unmounting does not wait for the
+         * disk (a container whose changes are thrown away: run --rm). After a crash the upper and
+         * work dirs may be inconsistent. Only where the new mount API is used (Linux 6.8+). */
+        bool volatile_upper;
 };
 
 /*

@@ -11,12 +11,20 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+/*
+ * The code of the newest error created in this thread, also when the caller
+ * passed err == NULL: berr_wrap(NULL, ...) one or more layers up returns it,
+ * so a caller that only wants the code gets the real one (as with errno).
+ */
+static _Thread_local int last_code;
+
 static int berr_vset(struct berr **err, int code, const char *suffix, const char *fmt, va_list ap)
 {
         char *msg = NULL;
 
         if (code <= 0)
                 code = EINVAL;
+        last_code = code;
         if (!err)
                 return -code;
         if (vasprintf(&msg, fmt, ap) < 0)
@@ -81,7 +89,7 @@ int berr_wrap(struct berr **err, const char *fmt, ...)
         va_list ap;
 
         if (!err)
-                return -EIO;
+                return -(last_code > 0 ? last_code : EIO);
         if (!*err)
                 return berr_set(err, EIO, "%s", "unknown error");
         va_start(ap, fmt);

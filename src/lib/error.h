@@ -20,7 +20,9 @@ int berr_set(struct berr **err, int code, const char *fmt, ...) __attribute__((f
 int berr_sys(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like berr_set with an explicit errno value (positive or negative), appending strerror. */
 int berr_errno(struct berr **err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Prefixes "context: " to an existing error; returns its -code (-EIO if there is none). */
+/* Prefixes "context: " to an existing error; returns its -code. With err == NULL: the -code of the newest
+ * error created in this thread (the one being passed up), -EIO if there was none. With *err == NULL (a
+ * callee returned a bare code): sets "unknown error", -EIO. */
 int berr_wrap(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Code of the error, or EIO when err is NULL. */
 int berr_code(const struct berr *err);

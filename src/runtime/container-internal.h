@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "runtime/container.h"
+#include "runtime/mounts.h"
 
 struct berr;
 struct cgroup;
@@ -40,6 +41,9 @@ struct container_state {
         bool systemd;
         bool rootless;
         bool has_fifo; /* created by `create`: `start` writes to it */
+        /* No mount namespace: the rootfs bind in the caller's mount namespace (mounts_host_root_bind()) */
+        char *host_root;          /* its path (realpath of the rootfs); NULL when none */
+        struct host_root_bind host_bind;
 };
 void container_state_done(struct container_state *st);
 

@@ -5,7 +5,9 @@
  * kernel, then makes the state directory (the id's lock), the cgroup and the
  * init (nsexec.c, linux.c) and drives the init's sync protocol from the
  * parent side. On any failure create_abort() undoes, in reverse order, what
- * was made: the init is killed, the cgroup destroyed, the state dir removed.
+ * was made: the init is killed, the rootfs bind that a container without a
+ * mount namespace has in the caller's namespace detached, the cgroup
+ * destroyed, the state dir removed.
  *
  * The init outlives `create` (it is reparented, as with runc and crun: the
  * caller is a subreaper such as containerd-shim or conmon) and blocks on the
@@ -109,6 +111,11 @@ static void create_abort(struct create_ctx *cc)
                 (void) kill(cc->first_pid, SIGKILL);
                 (void) waitpid(cc->first_pid, NULL, 0);
         }
+        if (cc->st.host_root &&
+            mounts_host_root_release(cc->st.host_root, &cc->st.host_bind, &e) < 0) {
+                log_warn("%s, ignoring", berr_msg(e));
+                e = berr_free(e);
+        }
         if (cc->cg_created && cgroup_destroy(cc->cg, &e) < 0) {
                 log_warn("remove cgroup: %s, ignoring", berr_msg(e));
                 e = berr_free(e);
@@ -165,7 +172,7 @@ static int create_plans(struct create_ctx *cc, struct berr **err)
         if (r < 0)
                 return r;
         if (cc->spec->linux.seccomp) {
-                r = seccomp_program_new(cc->spec->linux.seccomp, &cc->seccomp, err);
+                r = seccomp_program_new_cached(cc->spec->linux.seccomp, cc->rt->root, &cc->seccomp, err);
                 if (r < 0)
                         return berr_wrap(err, "linux.seccomp");
         }
@@ -467,6 +474,29 @@ static int create_spawn(struct create_ctx *cc, struct berr **err)
         return create_sync_loop(cc, err);
 }
 
+/*
+ * No mount namespace: bind the rootfs onto itself here, in the caller's mount
+ * namespace, so that the bind is recorded before the init mounts under it
+ * and create_abort()/delete can detach it (mounts-host.c).
+ */
+static int create_host_root(struct create_ctx *cc, struct berr **err)
+{
+        _cleanup_free_ char *real = NULL;
+        int r;
+
+        if (cc->plan->has_mountns)
+                return 0;
+        real = realpath(cc->st.rootfs, NULL);
+        if (!real)
+                return berr_sys(err, "rootfs '%s'", cc->st.rootfs);
+        r = mounts_host_root_bind(real, &cc->st.host_bind, err);
+        if (r < 0)
+                return r;
+        cc->plan->host_root_mount = cc->st.host_bind.id;
+        cc->st.host_root = TAKE_PTR(real);
+        return 0;
+}
+
 int container_write_pid_file(const char *path, pid_t pid, struct berr **err)
 {
         char buf[32];
@@ -512,6 +542,9 @@ static int create_do(struct create_ctx *cc, struct berr **err)
         if (r < 0)
                 return r;
         r = create_cgroup(cc, err);
+        if (r < 0)
+                return r;
+        r = create_host_root(cc, err);
         if (r < 0)
                 return r;
         r = create_spawn(cc, err);
@@ -735,6 +768,11 @@ static int destroy_locked(const struct runtime_ctx *ctx, int dirfd, const struct
                         return berr_set(err, EBUSY, "container '%s': init %d did not die", st->id, (int) st->pid);
         }
         run_poststop(dirfd, st);
+        if (st->host_root) {
+                r = mounts_host_root_release(st->host_root, &st->host_bind, err);
+                if (r < 0)
+                        return berr_wrap(err, "delete container '%s'", st->id);
+        }
         if (cg) {
                 r = cgroup_destroy(cg, err);
                 if (r < 0)

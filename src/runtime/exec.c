@@ -7,7 +7,8 @@
  *   2. enters the container's cgroup, while it still sees the host's
  *      /sys/fs/cgroup,
  *   3. joins every namespace of the init that differs from ours with one
- *      setns(pidfd, flags) (5.8+: the kernel orders them, user first),
+ *      setns(pidfd, flags) (5.8+: the kernel orders them, user first); when
+ *      the init shares our mount namespace, chroots into the init's root,
  *   4. clones the real process with CLONE_PARENT (a new pid namespace only
  *      applies to children; CLONE_PARENT makes it our child so we can wait
  *      for it), sends its pid (SYNC_PID) and exits.
@@ -60,6 +61,7 @@ struct exec_ctx {
         struct seccomp_program *seccomp;
         struct cgroup *cg;
         int pidfd;
+        pid_t pid; /* the init */
         unsigned long ns_flags;
         int sync_fd;
         int console_fd;
@@ -214,6 +216,25 @@ __attribute__((noreturn)) static void exec_process_main(struct exec_ctx *ec)
         sync_fail(ec->sync_fd, err);
 }
 
+/*
+ * setns(CLONE_NEWNS) also sets the root to the container's. Without a mount
+ * namespace of its own the container shares ours, and its root is a chroot:
+ * take the init's, /proc/<pid>/root.
+ */
+static int enter_init_root(pid_t pid, struct berr **err)
+{
+        char path[64];
+        _cleanup_close_ int fd = -1;
+
+        snprintf(path, sizeof(path), "/proc/%d/root", (int) pid);
+        fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return berr_sys(err, "open the container's root");
+        if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+                return berr_sys(err, "enter the container's root");
+        return 0;
+}
+
 __attribute__((noreturn)) static void exec_joiner_main(struct exec_ctx *ec)
 {
         struct berr *err = NULL;
@@ -228,6 +249,8 @@ __attribute__((noreturn)) static void exec_joiner_main(struct exec_ctx *ec)
                 berr_sys(&err, "join the namespaces of the container");
                 sync_fail(ec->sync_fd, err);
         }
+        if (!(ec->ns_flags & CLONE_NEWNS) && enter_init_root(ec->pid, &err) < 0)
+                sync_fail(ec->sync_fd, err);
         pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
         if (pid < 0) {
                 berr_sys(&err, "clone");
@@ -259,7 +282,7 @@ static int exec_prepare(const struct runtime_ctx *ctx, struct exec_ctx *ec, stru
         if (r < 0)
                 return r;
         if (ec->spec->linux.seccomp) {
-                r = seccomp_program_new(ec->spec->linux.seccomp, &ec->seccomp, err);
+                r = seccomp_program_new_cached(ec->spec->linux.seccomp, ctx->root, &ec->seccomp, err);
                 if (r < 0)
                         return berr_wrap(err, "linux.seccomp");
         }
@@ -269,6 +292,7 @@ static int exec_prepare(const struct runtime_ctx *ctx, struct exec_ctx *ec, stru
         if (cgroup_is_frozen(ec->cg, NULL) == 1)
                 return berr_set(err, EINVAL, "cannot exec in container '%s': it is paused", st->id);
         ec->pidfd = (int) syscall(SYS_pidfd_open, st->pid, 0);
+        ec->pid = st->pid;
         if (ec->pidfd < 0 || !state_pid_alive(st))
                 return berr_set(err, ESRCH, "cannot exec in container '%s': it is stopped", st->id);
         ec->ns_flags = namespaces_to_join(st->pid);

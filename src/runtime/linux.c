@@ -17,7 +17,8 @@
  *   5. hostname, domainname, sysctls (per-namespace files in /proc/sys are
  *      those of the writer's namespaces), the exec fifo (opened O_RDWR so it
  *      never blocks; host path, so before pivot_root), createContainer hooks,
- *      then mounts_setup_rootfs() ends in the new root;
+ *      then mounts_setup_rootfs() ends in the new root (without a mount
+ *      namespace: chroot into the rootfs bind the parent made);
  *   6. the terminal (inside the container: its devpts), then the process
  *      attributes in process.h's order, and the executable lookup, so a
  *      missing command fails `create`, not `start`;
@@ -253,10 +254,6 @@ void linux_init_main(const struct init_config *cfg, bool from_intermediate)
                         sync_fail(cfg->sync_fd, err);
                 }
                 (void) close(cfg->fifo_dirfd); /* the state dir must not stay reachable from the container */
-        }
-        if (!spec_has_namespace(spec, OCI_NS_MOUNT, NULL)) {
-                berr_set(&err, EINVAL, "linux.namespaces: a mount namespace is required");
-                sync_fail(cfg->sync_fd, err);
         }
         /* createContainer hooks run after the mounts and before pivot_root (runtime-spec, config.md). */
         hook_ctx = (struct create_container_hooks){ .spec = spec, .state_json = state_json };

@@ -14,6 +14,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/log.h"
 #include "lib/path.h"
 #include "lib/util.h"
 #include "runtime/mounts-internal.h"
@@ -290,8 +291,9 @@ static int plan_step(const struct oci_spec *spec, const struct oci_mount *m, str
                 st->flags |= MS_BIND | ((os.rbind || streq_ptr(m->type, "rbind")) ? MS_REC : 0);
                 if (!m->source || !*m->source)
                         return berr_set(err, EINVAL, "bind mount without a source");
-                if (unknown)
-                        return berr_set(err, EINVAL, "unknown option '%s'", unknown[0]);
+                /* mount(2) ignores data for binds; runc 1.1 and crun 1.8 accept unknown options there too. */
+                for (char **u = unknown; u && *u; u++)
+                        log_debug("mount at '%s': ignoring option '%s' of a bind mount", st->destination, *u);
                 st->source = xstrdup(m->source);
         } else if (!m->type || !*m->type || streq(m->type, "none")) {
                 return berr_set(err, EINVAL, "no file system type and not a bind mount");
@@ -343,6 +345,28 @@ struct mount_plan *mounts_plan_free(struct mount_plan *plan)
         return NULL;
 }
 
+/*
+ * Without a mount namespace the container's mounts live in the caller's
+ * namespace, where the container's root and the caller can unmount them:
+ * masks and read-only paths would promise a protection they cannot give
+ * (runc refuses them too), and rootfsPropagation would change the
+ * propagation of the caller's "/". Refuse, naming the field.
+ */
+static int plan_check_without_mountns(const struct oci_spec *spec, const struct mount_plan *plan, struct berr **err)
+{
+        static const char *const why = "needs a mount namespace (linux.namespaces has no \"mount\")";
+
+        if (plan->has_mountns)
+                return 0;
+        if (spec->linux.masked_paths && spec->linux.masked_paths[0])
+                return berr_set(err, EINVAL, "linux.maskedPaths %s", why);
+        if (spec->linux.readonly_paths && spec->linux.readonly_paths[0])
+                return berr_set(err, EINVAL, "linux.readonlyPaths %s", why);
+        if (spec->linux.rootfs_propagation)
+                return berr_set(err, EINVAL, "linux.rootfsPropagation %s", why);
+        return 0;
+}
+
 int mounts_plan_new(const struct oci_spec *spec, bool no_pivot, struct mount_plan **ret, struct berr **err)
 {
         _cleanup_(mounts_plan_freep) struct mount_plan *plan = xzalloc(sizeof(*plan));
@@ -373,6 +397,9 @@ int mounts_plan_new(const struct oci_spec *spec, bool no_pivot, struct mount_pla
         plan->has_userns = plan_has_ns(spec, OCI_NS_USER);
         plan->has_cgroupns = plan_has_ns(spec, OCI_NS_CGROUP);
         plan->has_mountns = plan_has_ns(spec, OCI_NS_MOUNT);
+        r = plan_check_without_mountns(spec, plan, err);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(plan);
         return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Applies a mount plan (mounts-plan.c) inside the container's new mount
- * namespace: rootfs propagation and bind, every mount with its destination
+ * namespace (or, without one, under the rootfs bind of mounts-host.c, ending
+ * in chroot): rootfs propagation and bind, every mount with its destination
  * resolved inside the rootfs, devices (devices.c), pivot_root, masked and
  * read-only paths, the read-only root and the final propagation.
  *
@@ -44,7 +45,6 @@
 #include "runtime/mounts.h"
 #include "runtime/spec.h"
 
-#define MOUNTINFO_MAX_BYTES (16u << 20)
 #define TMPCOPYUP_MAX_DEPTH 128
 
 /* The non-recursive MS_* flags that a bind mount can change, and their MOUNT_ATTR_* equivalents. */
@@ -401,7 +401,7 @@ static int apply_step(const struct oci_spec *spec, const struct mount_plan *plan
 }
 
 /* Undoes the \ooo escapes of /proc/self/mountinfo in place. */
-static void unescape_octal(char *s)
+void mounts_unescape_octal(char *s)
 {
         char *w = s;
 
@@ -424,12 +424,7 @@ static bool path_is_under(const char *path, const char *mp)
         return streq(mp, "/") || (rest && (*rest == 0 || *rest == '/'));
 }
 
-/*
- * pivot_root(2) fails with EINVAL when the parent mount of the new root is
- * shared. With an rshared rootfsPropagation it is: make that one mount private
- * (only in our namespace).
- */
-static int make_parent_private(const char *rootfs, struct berr **err)
+int mounts_find_parent(const char *path, char **ret_mountpoint, bool *ret_shared, struct berr **err)
 {
         _cleanup_free_ char *text = NULL, *best = NULL;
         bool best_shared = false;
@@ -446,8 +441,8 @@ static int make_parent_private(const char *rootfs, struct berr **err)
 
                 if (n < 7)
                         continue;
-                unescape_octal(f[4]);
-                if (!path_is_under(rootfs, f[4]) || (best && strlen(f[4]) < strlen(best)))
+                mounts_unescape_octal(f[4]);
+                if (!path_is_under(path, f[4]) || (best && strlen(f[4]) < strlen(best)))
                         continue;
                 for (size_t i = 6; i < n && !streq(f[i], "-"); i++)
                         if (startswith(f[i], "shared:"))
@@ -456,9 +451,45 @@ static int make_parent_private(const char *rootfs, struct berr **err)
                 best = xstrdup(f[4]);
                 best_shared = shared;
         }
-        if (best && best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
-                return berr_sys(err, "make the parent mount '%s' of the rootfs private", best);
+        *ret_mountpoint = TAKE_PTR(best);
+        *ret_shared = best_shared;
         return 0;
+}
+
+/*
+ * pivot_root(2) fails with EINVAL when the parent mount of the new root is
+ * shared. With an rshared rootfsPropagation it is: make that one mount private
+ * (only in our namespace).
+ */
+static int make_parent_private(const char *rootfs, struct berr **err)
+{
+        _cleanup_free_ char *parent = NULL;
+        bool shared = false;
+        int r;
+
+        r = mounts_find_parent(rootfs, &parent, &shared, err);
+        if (r < 0)
+                return r;
+        if (parent && shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
+                return berr_sys(err, "make the parent mount '%s' of the rootfs private", parent);
+        return 0;
+}
+
+/* Without a mount namespace the parent made the bind (mounts-host.c): check that the rootfs is still it. */
+static int open_host_root(const struct mount_plan *plan, const char *rootfs, struct berr **err)
+{
+        _cleanup_close_ int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        uint64_t id;
+        int r;
+
+        if (fd < 0)
+                return berr_sys(err, "open rootfs '%s'", rootfs);
+        r = mounts_mount_id(fd, &id, err);
+        if (r < 0)
+                return berr_wrap(err, "rootfs '%s'", rootfs);
+        if (id != plan->host_root_mount)
+                return berr_set(err, EBUSY, "rootfs '%s': another mount covers the runtime's bind", rootfs);
+        return TAKE_FD(fd);
 }
 
 static int prepare_root(const struct mount_plan *plan, const char *rootfs, struct berr **err)
@@ -466,6 +497,8 @@ static int prepare_root(const struct mount_plan *plan, const char *rootfs, struc
         unsigned long prop = plan->rootfs_propagation ? plan->rootfs_propagation : MS_SLAVE | MS_REC;
         int r, fd;
 
+        if (!plan->has_mountns)
+                return open_host_root(plan, rootfs, err);
         /*
          * An unbindable rootfs could not be bound onto itself below (EINVAL):
          * keep it private until the end of the setup, which applies the
@@ -473,7 +506,6 @@ static int prepare_root(const struct mount_plan *plan, const char *rootfs, struc
          */
         if (prop & MS_UNBINDABLE)
                 prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
-
         if (mount(NULL, "/", NULL, prop, NULL) < 0)
                 return berr_sys(err, "set propagation of '/'");
         r = make_parent_private(rootfs, err);
@@ -529,7 +561,7 @@ static void detach_outside_mounts(const char *rootfs)
 
                 if (strv_length(f) < 5)
                         continue;
-                unescape_octal(f[4]);
+                mounts_unescape_octal(f[4]);
                 if (!streq(f[4], "/") && !path_is_under(f[4], rootfs) && !path_is_under(rootfs, f[4]))
                         strv_push(&mps, f[4]);
         }
@@ -540,6 +572,22 @@ static void detach_outside_mounts(const char *rootfs)
                 (void) mount(NULL, mps[i - 1], NULL, MS_SLAVE | MS_REC, NULL); /* never propagate to the host */
                 (void) umount2(mps[i - 1], MNT_DETACH); /* best effort, see above */
         }
+}
+
+/*
+ * Without a mount namespace: the caller's mounts are not ours to move or
+ * detach, so chroot(2), as runc and crun do. A process with CAP_SYS_CHROOT
+ * can leave a chroot; only a mount namespace (pivot_root) prevents that.
+ */
+static int do_chroot(int rootfd, struct berr **err)
+{
+        if (fchdir(rootfd) < 0)
+                return berr_sys(err, "chdir into the rootfs");
+        if (chroot(".") < 0)
+                return berr_sys(err, "chroot");
+        if (chdir("/") < 0)
+                return berr_sys(err, "chdir /");
+        return 0;
 }
 
 static int do_move_root(int rootfd, const char *rootfs, struct berr **err)
@@ -554,6 +602,13 @@ static int do_move_root(int rootfd, const char *rootfs, struct berr **err)
         if (chdir("/") < 0)
                 return berr_sys(err, "chdir /");
         return 0;
+}
+
+static int switch_root(const struct mount_plan *plan, int rootfd, const char *rootfs, struct berr **err)
+{
+        if (!plan->has_mountns)
+                return do_chroot(rootfd, err);
+        return plan->no_pivot ? do_move_root(rootfd, rootfs, err) : do_pivot_root(rootfd, err);
 }
 
 static int open_dev_null(int rootfd, struct berr **err)
@@ -659,7 +714,8 @@ static int finish_root(const struct oci_spec *spec, const struct mount_plan *pla
 
 /*
  * Every step below changes the mount namespace it runs in (propagation of
- * "/" first of all): refuse to run in the host's. pid 1 of the host is in the
+ * "/" first of all): refuse to run in the host's. Without a mount namespace
+ * the steps stay under the private rootfs bind the parent made. pid 1 of the host is in the
  * initial mount namespace; with a new pid namespace /proc is still the host's
  * here, so /proc/1 is that process (unless /proc/self is 1: then we are it). If
  * it cannot be read, the spec's word is all there is.
@@ -669,8 +725,11 @@ static int check_private_mountns(const struct mount_plan *plan, struct berr **er
         struct stat self, init;
         char me[32] = {};
 
+        if (!plan->has_mountns && plan->host_root_mount == 0)
+                return berr_set(err, EINVAL, "the rootfs needs a mount namespace (linux.namespaces has no \"mount\") "
+                                             "or a rootfs bind made by the runtime");
         if (!plan->has_mountns)
-                return berr_set(err, EINVAL, "the rootfs needs a mount namespace (linux.namespaces has no \"mount\")");
+                return 0;
         if (stat("/proc/self/ns/mnt", &self) == 0 && stat("/proc/1/ns/mnt", &init) == 0 && self.st_ino == init.st_ino &&
             self.st_dev == init.st_dev && !(readlink("/proc/self", me, sizeof(me) - 1) > 0 && streq(me, "1")))
                 return berr_set(err, EINVAL, "refusing to set up the rootfs in the host's mount namespace");
@@ -719,7 +778,7 @@ int mounts_setup_rootfs_hooked(const struct oci_spec *spec, const struct mount_p
                 if (r < 0)
                         return r;
         }
-        r = plan->no_pivot ? do_move_root(rootfd, real, err) : do_pivot_root(rootfd, err);
+        r = switch_root(plan, rootfd, real, err);
         if (r < 0)
                 return r;
         return finish_root(spec, plan, err);

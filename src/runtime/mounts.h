@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct berr;
 struct cgroup;
@@ -51,7 +52,9 @@ struct mount_plan {
         bool has_userns;
         bool has_cgroupns;
         bool default_devices; /* create /dev/null, zero, full, random, urandom, tty, /dev/ptmx link, fd links */
-        bool has_mountns;     /* the spec asks for a mount namespace; mounts_setup_rootfs() refuses to run without */
+        bool has_mountns;     /* the spec asks for a mount namespace */
+        uint64_t host_root_mount; /* without one: the id of the rootfs bind from mounts_host_root_bind(), 0 when
+                                   * none was made (mounts_setup_rootfs() then refuses to run) */
 };
 
 /* Builds the plan; errors name the mount ("mounts[3] (/proc): unknown option 'bogus'"). */
@@ -65,10 +68,11 @@ static inline void mounts_plan_freep(struct mount_plan **p)
 
 /*
  * Runs inside the container's mount namespace, as root of its user namespace:
- *   1. make "/" rslave/rprivate (rootfsPropagation), bind the rootfs onto itself;
+ *   1. make "/" rslave/rprivate (rootfsPropagation), bind the rootfs onto itself (without a mount
+ *      namespace: only check that the rootfs is the bind plan->host_root_mount);
  *   2. every mount step, destinations resolved inside the rootfs (no symlink escapes);
  *   3. devices (spec->linux.devices and the defaults), /dev/ptmx, /dev/fd links;
- *   4. pivot_root (or chroot when no_pivot), detach the old root;
+ *   4. pivot_root (or chroot when no_pivot, or without a mount namespace), detach the old root;
  *   5. masked paths, read-only paths, read-only rootfs, propagation of "/".
  * rootfs is the absolute host path of the root file system. cg may be NULL (no cgroup mounts possible).
  */
@@ -82,6 +86,31 @@ struct mounts_hook {
 };
 int mounts_setup_rootfs_hooked(const struct oci_spec *spec, const struct mount_plan *plan, const char *rootfs,
                                struct cgroup *cg, const struct mounts_hook *before_pivot, struct berr **err);
+
+/* The rootfs bind of a container without a mount namespace (mounts-host.c). */
+struct host_root_bind {
+        uint64_t id;      /* unique mount id: statx STATX_MNT_ID_UNIQUE (6.8), else STATX_MNT_ID */
+        uint64_t info_id; /* the id /proc/self/mountinfo shows (STATX_MNT_ID): finds the bind when covered */
+        uint64_t mntns;   /* inode of the mount namespace it was made in */
+};
+
+/*
+ * Without a mount namespace (mounts-host.c): the parent binds the rootfs onto itself in its own mount
+ * namespace as one private recursive tree, under which the init then mounts. Refused (EINVAL, naming
+ * linux.namespaces) when the rootfs is on a shared mount, whose peers would receive the container's
+ * mounts. rootfs: absolute, without symlinks.
+ */
+int mounts_host_root_bind(const char *rootfs, struct host_root_bind *ret, struct berr **err);
+/*
+ * Detaches, with everything under it, the bind b at rootfs, from b->mntns (entered through a process
+ * still in it when it is not ours). Another mount at rootfs, or none, is left alone and is no error,
+ * except when it covers b: EBUSY (a second container on the same rootfs; delete that one first).
+ */
+int mounts_host_root_release(const char *rootfs, const struct host_root_bind *b, struct berr **err);
+/* The inode of our mount namespace. */
+int mounts_current_mntns(uint64_t *ret_ino, struct berr **err);
+/* The unique mount id (statx STATX_MNT_ID_UNIQUE, else STATX_MNT_ID) of the mount fd is on. */
+int mounts_mount_id(int fd, uint64_t *ret_id, struct berr **err);
 
 /* After pivot_root: binds the terminal (the pty slave, opened inside the container) onto /dev/console,
  * creating the target file when it is missing. For the lifecycle's console code. */

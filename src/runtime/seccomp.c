@@ -14,15 +14,29 @@
  * Rules follow runc: the default action's rules are dropped, unknown
  * syscall names are skipped, and conditions on the same argument index turn
  * into one rule per condition (an OR) instead of one rule with all of them.
+ *
+ * Compiling docker's default profile takes libseccomp 5-15 ms, the largest
+ * single cost of starting a container, and every container of an engine
+ * uses one of a few profiles. So compiled programs are kept in
+ * <state root>/.seccomp-cache/: a file holds the complete description of its
+ * input (every field of linux.seccomp, libseccomp's version and the native
+ * architecture) followed by the program, and is used only when that
+ * description equals the new one byte for byte; its name (a hash) only
+ * finds it. The cache is used only when the directory and the file belong
+ * to us and nobody else may write them: a state root in a shared directory
+ * must not let another user plant a permissive program.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -38,6 +52,10 @@
 #define SECCOMP_BPF_MAX_INSNS 65535u /* BPF_MAXINSNS is 4096 per program, but be generous before the kernel says so */
 #define SECCOMP_STATE_MAX_BYTES (1u << 20)
 #define SECCOMP_MAX_ERRNO 4095
+#define SECCOMP_CACHE_DIR ".seccomp-cache"
+#define SECCOMP_CACHE_MAGIC "berth seccomp cache 1"
+#define SECCOMP_CACHE_MAX_BYTES (4u << 20)  /* description plus program; a larger one is not cached */
+#define SECCOMP_CACHE_MAX_ENTRIES 64        /* distinct profiles; past that the cache starts over */
 
 struct seccomp_program {
         struct sock_filter *insns; /* owned */
@@ -322,6 +340,191 @@ int seccomp_program_new(const struct oci_seccomp *sc, struct seccomp_program **r
         if (r < 0)
                 return berr_wrap(err, "linux.seccomp");
         *ret = TAKE_PTR(prog);
+        return 0;
+}
+
+/* ---- the cache of compiled programs ---- */
+
+static void key_u64(FILE *f, uint64_t v)
+{
+        fwrite(&v, sizeof(v), 1, f);
+}
+
+static void key_str(FILE *f, const char *s)
+{
+        key_u64(f, s ? strlen(s) : UINT64_MAX);
+        if (s)
+                fputs(s, f);
+}
+
+static void key_strv(FILE *f, char *const *v)
+{
+        key_u64(f, v ? strv_length(v) : UINT64_MAX);
+        for (; v && *v; v++)
+                key_str(f, *v);
+}
+
+/* Everything the compiled program depends on, as bytes. Owned; NULL when it cannot be built. */
+static char *cache_key(const struct oci_seccomp *sc, size_t *ret_len)
+{
+        const struct scmp_version *v = seccomp_version();
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        if (!f)
+                return NULL;
+        key_str(f, SECCOMP_CACHE_MAGIC);
+        key_u64(f, v ? ((uint64_t) v->major << 32 | (uint64_t) v->minor << 16 | v->micro) : 0);
+        key_u64(f, seccomp_arch_native());
+        key_u64(f, (uint64_t) sc->default_action);
+        key_u64(f, sc->has_default_errno_ret);
+        key_u64(f, sc->default_errno_ret);
+        key_strv(f, sc->architectures);
+        key_strv(f, sc->flags);
+        key_u64(f, sc->listener_path != NULL);
+        key_u64(f, sc->n_rules);
+        for (size_t i = 0; i < sc->n_rules; i++) {
+                const struct oci_seccomp_rule *r = &sc->rules[i];
+
+                key_strv(f, r->names);
+                key_u64(f, (uint64_t) r->action);
+                key_u64(f, r->has_errno_ret);
+                key_u64(f, r->errno_ret);
+                key_u64(f, r->n_args);
+                for (size_t j = 0; j < r->n_args; j++) {
+                        key_u64(f, r->args[j].index);
+                        key_u64(f, (uint64_t) r->args[j].op);
+                        key_u64(f, r->args[j].value);
+                        key_u64(f, r->args[j].value_two);
+                }
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        *ret_len = len;
+        return buf;
+}
+
+/* The file name: FNV-1a of the description, in hex. */
+static void cache_name(const char *key, size_t len, char name[17])
+{
+        uint64_t h = 0xcbf29ce484222325ULL;
+
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ (uint8_t) key[i]) * 0x100000001b3ULL;
+        snprintf(name, 17, "%016llx", (unsigned long long) h);
+}
+
+struct cache_trailer {
+        uint64_t flags;
+        uint64_t uses_notify;
+        uint64_t n_insns;
+};
+
+/* True for a file or directory of ours that no one else may write. */
+static bool private_to_us(int fd, mode_t type)
+{
+        struct stat st;
+
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == type && st.st_uid == geteuid() &&
+               !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* 1 and *ret filled when the cache holds the program for key, 0 when not. */
+static int cache_get(int dirfd, const char *name, const char *key, size_t key_len, struct seccomp_program **ret)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_free_ char *data = NULL;
+        struct seccomp_program *prog;
+        struct cache_trailer t;
+        size_t len, insns_len;
+
+        if (fd < 0 || !private_to_us(fd, S_IFREG) || read_all(fd, SECCOMP_CACHE_MAX_BYTES, &data, &len, NULL) < 0)
+                return 0;
+        if (len < key_len + sizeof(t) || memcmp(data, key, key_len) != 0)
+                return 0;
+        memcpy(&t, data + key_len, sizeof(t));
+        insns_len = len - key_len - sizeof(t);
+        if (t.n_insns == 0 || t.n_insns > SECCOMP_BPF_MAX_INSNS || insns_len != t.n_insns * sizeof(struct sock_filter))
+                return 0;
+        prog = xzalloc(sizeof(*prog));
+        prog->flags = (unsigned long) t.flags;
+        prog->uses_notify = t.uses_notify != 0;
+        prog->n_insns = t.n_insns;
+        prog->insns = xmalloc(insns_len);
+        memcpy(prog->insns, data + key_len + sizeof(t), insns_len);
+        *ret = prog;
+        return 1;
+}
+
+/* Counts the entries, or removes them all. */
+static size_t cache_entries(int dirfd, bool remove)
+{
+        int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+        _cleanup_closedir_ DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *de;
+        size_t n = 0;
+
+        if (fd >= 0 && !d)
+                close(fd);
+        while (d && (de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                n++;
+                if (remove)
+                        (void) unlinkat(dirfd, de->d_name, 0);
+        }
+        return n;
+}
+
+/* Best effort: a cache that cannot be written only costs the next container the compilation. */
+static void cache_put(int dirfd, const char *name, const char *key, size_t key_len,
+                      const struct seccomp_program *prog)
+{
+        struct cache_trailer t = { .flags = prog->flags, .uses_notify = prog->uses_notify, .n_insns = prog->n_insns };
+        size_t insns_len = prog->n_insns * sizeof(struct sock_filter), len = key_len + sizeof(t) + insns_len;
+        _cleanup_free_ char *data = NULL;
+
+        if (len > SECCOMP_CACHE_MAX_BYTES)
+                return;
+        if (cache_entries(dirfd, false) >= SECCOMP_CACHE_MAX_ENTRIES)
+                (void) cache_entries(dirfd, true); /* start over: old profiles, or an older libseccomp's */
+        data = xmalloc(len);
+        memcpy(data, key, key_len);
+        memcpy(data + key_len, &t, sizeof(t));
+        memcpy(data + key_len + sizeof(t), prog->insns, insns_len);
+        (void) write_file_atomic_at(dirfd, name, data, len, 0600, NULL);
+}
+
+int seccomp_program_new_cached(const struct oci_seccomp *sc, const char *state_root, struct seccomp_program **ret,
+                               struct berr **err)
+{
+        _cleanup_close_ int rootfd = -1, dirfd = -1;
+        _cleanup_free_ char *key = NULL;
+        struct seccomp_program *prog = NULL;
+        size_t key_len = 0;
+        char name[17];
+        int r;
+
+        if (state_root)
+                rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd >= 0 && (mkdirat(rootfd, SECCOMP_CACHE_DIR, 0700) == 0 || errno == EEXIST))
+                dirfd = openat(rootfd, SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dirfd >= 0 && private_to_us(dirfd, S_IFDIR))
+                key = cache_key(sc, &key_len);
+        if (key) {
+                cache_name(key, key_len, name);
+                if (cache_get(dirfd, name, key, key_len, ret) == 1)
+                        return 0;
+        }
+        r = seccomp_program_new(sc, &prog, err);
+        if (r < 0)
+                return r;
+        if (key)
+                cache_put(dirfd, name, key, key_len, prog);
+        *ret = prog;
         return 0;
 }
 

@@ -17,6 +17,9 @@ struct seccomp_program; /* opaque, owned */
 /* Validates and compiles; unknown syscall names are skipped (as runc does) unless no name of the rule
  * is known on any listed architecture, which is an error naming it. */
 int seccomp_program_new(const struct oci_seccomp *sc, struct seccomp_program **ret, struct berr **err);
+/* The same, through the cache of compiled programs under state_root (NULL: none), see seccomp.c. */
+int seccomp_program_new_cached(const struct oci_seccomp *sc, const char *state_root, struct seccomp_program **ret,
+                               struct berr **err);
 /* Installs the filter on the calling thread. With a notify action, returns the listener fd (>= 0),
  * otherwise 0. */
 int seccomp_program_load(struct seccomp_program *prog, struct berr **err);

@@ -47,6 +47,7 @@ void container_state_done(struct container_state *st)
         free(st->owner);
         strv_free(st->annotations);
         free(st->cgroup);
+        free(st->host_root);
         *st = (struct container_state){ 0 };
 }
 
@@ -238,6 +239,12 @@ int state_write(int dirfd, const struct container_state *st, struct berr **err)
         json_add_bool(o, "systemd", st->systemd);
         json_add_bool(o, "rootless", st->rootless);
         json_add_bool(o, "execFifo", st->has_fifo);
+        if (st->host_root) {
+                json_add_string(o, "hostRoot", st->host_root);
+                json_add(o, "hostRootMount", json_object_new_uint64(st->host_bind.id));
+                json_add(o, "hostRootMountInfoId", json_object_new_uint64(st->host_bind.info_id));
+                json_add(o, "hostMountNamespace", json_object_new_uint64(st->host_bind.mntns));
+        }
         text = json_dump(o, false);
         if (write_file_atomic_at(dirfd, STATE_FILE, text, strlen(text), 0600, err) < 0)
                 return berr_wrap(err, "write container state");
@@ -277,13 +284,17 @@ int state_read(int dirfd, struct container_state *ret, struct berr **err)
             (r = dup_string(o, "rootfs", false, &st.rootfs, err)) < 0 ||
             (r = dup_string(o, "created", false, &st.created, err)) < 0 ||
             (r = dup_string(o, "owner", false, &st.owner, err)) < 0 ||
-            (r = dup_string(o, "cgroup", false, &st.cgroup, err)) < 0)
+            (r = dup_string(o, "cgroup", false, &st.cgroup, err)) < 0 ||
+            (r = dup_string(o, "hostRoot", false, &st.host_root, err)) < 0)
                 return berr_wrap(err, "container state");
         if ((r = json_get_int64(o, "pid", "pid", &pid, err)) < 0 ||
             (r = json_get_uint64(o, "pidStart", "pidStart", &st.pid_start, err)) < 0 ||
             (r = json_get_bool(o, "systemd", "systemd", &st.systemd, err)) < 0 ||
             (r = json_get_bool(o, "rootless", "rootless", &st.rootless, err)) < 0 ||
             (r = json_get_bool(o, "execFifo", "execFifo", &st.has_fifo, err)) < 0 ||
+            (r = json_get_uint64(o, "hostRootMount", "hostRootMount", &st.host_bind.id, err)) < 0 ||
+            (r = json_get_uint64(o, "hostRootMountInfoId", "hostRootMountInfoId", &st.host_bind.info_id, err)) < 0 ||
+            (r = json_get_uint64(o, "hostMountNamespace", "hostMountNamespace", &st.host_bind.mntns, err)) < 0 ||
             (r = json_get_string_map(o, "annotations", "annotations", &st.annotations, err)) < 0)
                 return berr_wrap(err, "container state");
         if (pid < 0 || pid > INT32_MAX)

@@ -16,7 +16,7 @@
 #    mounts, paths, namespaces, cgroups, seccomp, hooks), bounded to a few
 #    minutes on 2 cores; BERTH_CONFORMANCE=1 runs every check.
 
-UPSTREAM_SUBSET=create,state,start,kill,killsig,delete,pidfile,hostname,process,process_user,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_devices,linux_sysctl,linux_ns_nopath,linux_ns_path,linux_cgroups_pids,linux_cgroups_memory,linux_seccomp,linux_rootfs_propagation,hooks_stdin
+UPSTREAM_SUBSET=create,state,start,kill,killsig,delete,pidfile,hostname,process,process_user,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_devices,linux_sysctl,linux_ns_nopath,linux_ns_path,linux_cgroups_pids,linux_cgroups_memory,linux_seccomp,linux_rootfs_propagation,hooks_stdin,linux_ns_itype
 SUBSET=create,state,delete,process,hostname,mounts,root_readonly_true,linux_masked_paths,linux_readonly_paths,linux_ns_nopath,linux_cgroups_memory,linux_seccomp,hooks
 
 setup() {
@@ -77,4 +77,28 @@ teardown() {
         echo "$output"
         [ "$status" -eq 1 ]
         grep -q '^false: 2 failing, crun: 0 failing' <<<"$output"
+}
+
+@test "conformance: a failure that does not repeat is flaky, one that does still counts" {
+        command -v runc >/dev/null || skip "runc not installed"
+        # A runtime that fails its first call only: its first test fails, passes on the retry.
+        cat >"$OUT/once" <<EOS
+#!/bin/sh
+[ -e "$OUT/once.failed" ] || { touch "$OUT/once.failed"; exit 1; }
+exec runc "\$@"
+EOS
+        chmod 755 "$OUT/once"
+        run "$SRC/scripts/conformance.sh" --suite berth --tests process --timeout 60 \
+                --no-worse-than runc "once=$OUT/once" runc
+        echo "$output"
+        [ "$status" -eq 0 ]
+        grep -q '^retry: once berth/process: pass' <<<"$output"
+        grep -q '^once: 0 failing, runc: 0 failing' <<<"$output"
+        # With --retries 0 the same failure counts.
+        rm -f "$OUT/once.failed"
+        run "$SRC/scripts/conformance.sh" --suite berth --tests process --timeout 60 --retries 0 \
+                --no-worse-than runc "once=$OUT/once" runc
+        echo "$output"
+        [ "$status" -eq 1 ]
+        grep -q '^once: 1 failing, runc: 0 failing' <<<"$output"
 }

@@ -66,6 +66,36 @@ load engine-helpers
         [ "$output" != "00000000a80425fb" ]
 }
 
+# The host's device nodes directly under /dev ("path major:minor"), as docker's --privileged passes them.
+list_devices='for f in /dev/*; do { [ -c "$f" ] || [ -b "$f" ]; } && [ ! -L "$f" ] && [ "$f" != /dev/console ] && [ "$f" != /dev/ptmx ] && echo "$f $(stat -c %t:%T "$f")"; done | sort'
+
+@test "--privileged: the host's devices, every capability, no seccomp, no masked /proc paths, rw /sys" {
+        local host inside
+        host=$(sh -c "$list_devices")
+        inside=$(berth run --rm --privileged busybox sh -c "$list_devices")
+        [ "$(echo "$host" | wc -l)" -gt 6 ]
+        [ "$inside" = "$host" ]
+        # without it: only the default devices
+        [ "$(berth run --rm busybox sh -c "$list_devices" | wc -l)" -le 6 ]
+        # the device cgroup lets the container open them
+        if [ -b /dev/loop0 ]; then
+                berth run --rm --privileged busybox sh -c ': < /dev/loop0'
+                run berth run --rm --device /dev/null busybox sh -c 'mknod /dev/l0 b 7 0 && : < /dev/l0'
+                [ "$status" -ne 0 ]
+        fi
+        # every capability this process has (root here may lack some, e.g. CAP_SYS_RESOURCE)
+        [ "$(berth run --rm --privileged busybox awk '/CapEff/ {print $2}' /proc/self/status)" = \
+          "$(awk '/CapEff/ {print $2}' /proc/self/status)" ]
+        [ "$(berth run --rm --privileged busybox awk '/^Seccomp:/ {print $2}' /proc/self/status)" = "0" ]
+        # no masked or read-only paths under /proc, /proc/sys writable, /sys mounted rw
+        [ "$(berth run --rm --privileged busybox sh -c 'grep -c " /proc/" /proc/mounts')" = "0" ]
+        [ "$(berth run --rm busybox sh -c 'grep -c " /proc/" /proc/mounts')" -gt 0 ]
+        berth run --rm --privileged busybox sh -c 'echo berth > /proc/sys/kernel/domainname'
+        berth run --rm --privileged busybox sh -c 'grep -q " /sys sysfs rw," /proc/mounts'
+        run berth run --rm busybox sh -c 'grep -q " /sys sysfs rw," /proc/mounts'
+        [ "$status" -ne 0 ]
+}
+
 @test "masked and read-only /proc paths" {
         [ -z "$(berth run --rm busybox cat /proc/kcore 2>/dev/null | head -c 10)" ]
         run berth run --rm busybox sh -c 'echo 1 > /proc/sys/kernel/domainname'

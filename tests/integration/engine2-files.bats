@@ -149,3 +149,21 @@ load engine-helpers
         [[ "$output" == *"my change"* ]]
         [ "$(berth image inspect -f '{{.Author}}' mine:v1)" = "me" ]
 }
+
+@test "commit pauses a running container meanwhile; --pause=false does not; a paused one stays paused" {
+        command -v strace >/dev/null || skip "strace not installed"
+        berth run -d --name c busybox sleep 1000 >/dev/null
+        # the freeze is seen as the freezer's state file being opened for writing (LeakSanitizer
+        # cannot run under ptrace: a sanitized build runs without it here)
+        export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+        strace -f -qq -e trace=openat -o "$TMP/trace" "$BERTH_BIN" --root "$ROOT" commit c one >/dev/null
+        grep -E '"(freezer\.state|cgroup\.freeze)", O_WRONLY' "$TMP/trace"
+        [ "$(berth inspect -f '{{.State.Status}}' c)" = "running" ]
+        strace -f -qq -e trace=openat -o "$TMP/trace" "$BERTH_BIN" --root "$ROOT" commit --pause=false c two >/dev/null
+        run grep -E '"(freezer\.state|cgroup\.freeze)", O_WRONLY' "$TMP/trace"
+        [ "$status" -ne 0 ]
+        berth pause c >/dev/null
+        berth commit c three >/dev/null
+        [ "$(berth inspect -f '{{.State.Status}}' c)" = "paused" ]
+        berth unpause c >/dev/null
+}

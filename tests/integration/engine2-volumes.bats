@@ -122,6 +122,29 @@ load engine-helpers
         [ -z "$output" ]
 }
 
+@test "population keeps xattrs (file capabilities), owners, modes, symlinks and hard links" {
+        command -v setcap >/dev/null && command -v getcap >/dev/null || skip "setcap/getcap not installed"
+        berth run --name base busybox sh -c 'mkdir /data && echo a > /data/f && chown 1:2 /data/f &&
+                chmod 640 /data/f && ln /data/f /data/hl && ln -s f /data/sl && cp /bin/busybox /data/ping &&
+                mkdir -m 700 /data/d && chown 3:4 /data/d && ln -s /nowhere /data/d/dangling'
+        id=$(berth inspect -f '{{.Id}}' base)
+        # xattrs the image's layer carries: set on the stopped container's upper dir, then committed
+        setcap cap_net_raw+ep "$ROOT/containers/$id/upper/data/ping"
+        python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.berth", b"kept")' "$ROOT/containers/$id/upper/data/f"
+        berth commit -c 'VOLUME /data' base img >/dev/null
+        berth rm base >/dev/null
+        berth run --rm -v vol:/data img true
+        d=$ROOT/volumes/vol/_data
+        [[ "$(getcap "$d/ping")" == *"cap_net_raw"*"ep"* ]]
+        [ "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.berth").decode())' "$d/f")" = "kept" ]
+        [ "$(stat -c '%u:%g %a' "$d/f")" = "1:2 640" ]
+        [ "$(stat -c '%u:%g %a' "$d/d")" = "3:4 700" ]
+        [ "$(stat -c %h "$d/f")" = "2" ]
+        [ "$(stat -c %i "$d/f")" = "$(stat -c %i "$d/hl")" ]
+        [ "$(readlink "$d/sl")" = "f" ]
+        [ "$(readlink "$d/d/dangling")" = "/nowhere" ]
+}
+
 @test "the image's Volumes get anonymous volumes populated from the image" {
         berth run --name base busybox sh -c 'mkdir /data && echo seed > /data/seed && chown 1:2 /data/seed'
         berth commit -c 'VOLUME /data' base withvol >/dev/null
@@ -149,4 +172,25 @@ load engine-helpers
         berth run --rm -v /anon -v keep:/keep busybox sh -c 'echo x > /anon/x'
         run berth volume ls -q
         [ "$output" = "keep" ]
+}
+
+@test "run -d --rm: the monitor removes the anonymous volumes and keeps named ones" {
+        berth volume create shared >/dev/null
+        # a second container holds an anonymous volume of its own that must stay
+        berth create --name other -v /other busybox true >/dev/null
+        berth run -d --rm --name gone -v /anon -v keep:/keep --mount type=volume,dst=/m busybox sh -c 'echo x > /anon/x' >/dev/null
+        for ((i = 0; i < 100; i++)); do
+                [ "$(berth volume ls -q | wc -l)" -eq 3 ] && break
+                sleep 0.1
+        done
+        run berth ps -aq --filter name=gone
+        [ -z "$output" ]
+        run berth volume ls -q
+        [ "${#lines[@]}" -eq 3 ]
+        [[ "$output" == *keep* ]]
+        [[ "$output" == *shared* ]]
+        other=$(berth inspect other | grep -o '"Name": *"[0-9a-f]\{64\}"' | grep -o '[0-9a-f]\{64\}')
+        [ -n "$other" ]
+        [[ "$output" == *"$other"* ]]
+        [ "$(ls "$ROOT/volumes" | wc -l)" -eq 3 ]
 }

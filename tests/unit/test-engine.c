@@ -211,7 +211,8 @@ TEST(resolve_user_in_root)
         ASSERT_FAIL(spec_gen_resolve_user(-1, "alice", NULL, &u, NULL));
 }
 
-static struct json_object *gen(const char *config_json, int rootfd)
+/* spec_gen for an attaching terminal of rows x cols (0: none) */
+static struct json_object *gen_sized(const char *config_json, int rootfd, unsigned rows, unsigned cols)
 {
         _cleanup_json_ struct json_object *cfg = NULL;
         _cleanup_free_ char *out = NULL;
@@ -219,7 +220,7 @@ static struct json_object *gen(const char *config_json, int rootfd)
         struct berr *err = NULL;
         struct spec_gen_input in = { .id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
                                      .rootfs_fd = rootfd, .container_dir = "/c", .init_path = "/usr/lib/berth-init",
-                                     .cgroups_path = "berth/x" };
+                                     .cgroups_path = "berth/x", .rows = rows, .cols = cols };
 
         if (json_parse_buf(config_json, strlen(config_json), &cfg, NULL) < 0)
                 return NULL;
@@ -231,6 +232,27 @@ static struct json_object *gen(const char *config_json, int rootfd)
         }
         (void) json_parse_buf(out, strlen(out), &spec, NULL);
         return spec;
+}
+
+static struct json_object *gen(const char *config_json, int rootfd)
+{
+        return gen_sized(config_json, rootfd, 0, 0);
+}
+
+/* The terminal's size goes into config.json, so the runtime sizes the pty before the process starts. */
+TEST(spec_gen_console_size)
+{
+        _cleanup_json_ struct json_object *tty = gen_sized("{\"Config\":{\"Cmd\":[\"sh\"],\"Tty\":true}}", -1, 31, 101);
+        _cleanup_json_ struct json_object *plain = gen_sized("{\"Config\":{\"Cmd\":[\"sh\"]}}", -1, 31, 101);
+        _cleanup_json_ struct json_object *unknown = gen_sized("{\"Config\":{\"Cmd\":[\"sh\"],\"Tty\":true}}", -1, 0, 0);
+        struct json_object *size;
+
+        ASSERT_TRUE(tty && plain && unknown);
+        size = json_object_object_get(json_object_object_get(tty, "process"), "consoleSize");
+        ASSERT_EQ(json_object_get_int(json_object_object_get(size, "height")), 31);
+        ASSERT_EQ(json_object_get_int(json_object_object_get(size, "width")), 101);
+        ASSERT_TRUE(json_object_object_get(json_object_object_get(plain, "process"), "consoleSize") == NULL);
+        ASSERT_TRUE(json_object_object_get(json_object_object_get(unknown, "process"), "consoleSize") == NULL);
 }
 
 static bool has_mount(struct json_object *spec, const char *dest, const char *opt)

@@ -28,6 +28,22 @@ TEST(berr_null_err_returns_code) {
         ASSERT_EQ(berr_set(NULL, 0, "x"), -EINVAL);
 }
 
+/* A caller that passes err == NULL still gets the wrapped error's code, through any number of layers. */
+TEST(berr_wrap_null_err_keeps_the_code) {
+        _cleanup_free_ char *data = NULL;
+        _cleanup_close_ int dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        size_t len;
+
+        ASSERT_EQ(berr_set(NULL, ENOENT, "open '%s'", "x"), -ENOENT);
+        ASSERT_EQ(berr_wrap(NULL, "apply memory limit"), -ENOENT);
+        ASSERT_EQ(berr_wrap(NULL, "create container '%s'", "web"), -ENOENT);
+        ASSERT_EQ(berr_errno(NULL, -EXDEV, "x"), -EXDEV);
+        ASSERT_EQ(berr_wrap(NULL, "y"), -EXDEV);
+        /* read_file_at wraps read_all's error: reading a directory fails with EISDIR, not EIO. */
+        ASSERT_TRUE(dir >= 0);
+        ASSERT_EQ(read_file_at(dir, ".", 16, &data, &len, NULL), -EISDIR);
+}
+
 TEST(parse_numbers) {
         int64_t i;
         uint64_t u;

@@ -87,6 +87,28 @@ TEST(state_round_trip)
         ASSERT_TRUE(back.has_fifo);
 }
 
+/* Without a mount namespace the state carries the rootfs bind that delete must detach (mounts-host.c). */
+TEST(state_round_trip_host_root_bind)
+{
+        _cleanup_(container_state_done) struct container_state st, back = { 0 }, none = { 0 };
+        _cleanup_close_ int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct berr *err = NULL;
+
+        fill_state(&st);
+        ASSERT_OK_ERR(state_write(dfd, &st, &err), &err);
+        ASSERT_OK_ERR(state_read(dfd, &none, &err), &err);
+        ASSERT_TRUE(none.host_root == NULL);
+        ASSERT_EQ(none.host_bind.id, 0);
+        st.host_root = xstrdup("/b/rootfs");
+        st.host_bind = (struct host_root_bind){ .id = UINT64_C(1) << 63 | 5, .info_id = 77, .mntns = 4026531841 };
+        ASSERT_OK_ERR(state_write(dfd, &st, &err), &err);
+        ASSERT_OK_ERR(state_read(dfd, &back, &err), &err);
+        ASSERT_STREQ(back.host_root, "/b/rootfs");
+        ASSERT_EQ(back.host_bind.id, UINT64_C(1) << 63 | 5);
+        ASSERT_EQ(back.host_bind.info_id, 77);
+        ASSERT_EQ(back.host_bind.mntns, 4026531841);
+}
+
 TEST(state_read_refuses_garbage)
 {
         _cleanup_(container_state_done) struct container_state st = { 0 };

@@ -4,6 +4,7 @@
  * name the bad part), and loading them in a forked child that set
  * no_new_privs, so the filter is checked against the real kernel without root.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/fileio.h"
 #include "lib/util.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
@@ -37,15 +39,17 @@ static struct oci_seccomp_rule R(char **names, enum oci_seccomp_action a, int er
 /* Child code after the filter is loaded; returns the exit status the parent checks. */
 typedef int (*child_fn)(void);
 
-/* Builds, forks, sets no_new_privs, loads, runs fn. Returns the raw wait status. */
-static int run_filtered(const struct oci_seccomp *sc, child_fn fn)
+/* Builds (through the cache under cache_root unless NULL), forks, sets no_new_privs, loads, runs fn.
+ * Returns the raw wait status. */
+static int run_filtered_cached(const struct oci_seccomp *sc, const char *cache_root, child_fn fn)
 {
         _cleanup_(seccomp_program_freep) struct seccomp_program *prog = NULL;
         _cleanup_(berr_freep) struct berr *err = NULL;
         int status = 0;
         pid_t pid;
 
-        if (seccomp_program_new(sc, &prog, &err) < 0) {
+        if ((cache_root ? seccomp_program_new_cached(sc, cache_root, &prog, &err)
+                        : seccomp_program_new(sc, &prog, &err)) < 0) {
                 printf("# build: %s\n", berr_msg(err));
                 return -1;
         }
@@ -63,6 +67,11 @@ static int run_filtered(const struct oci_seccomp *sc, child_fn fn)
         if (waitpid(pid, &status, 0) < 0)
                 return -1;
         return status;
+}
+
+static int run_filtered(const struct oci_seccomp *sc, child_fn fn)
+{
+        return run_filtered_cached(sc, NULL, fn);
 }
 
 static int child_mkdir_exdev(void)
@@ -89,6 +98,96 @@ TEST(errno_action_blocks_syscall) {
 static int child_getppid_eperm(void)
 {
         return syscall(SYS_getppid) == -1 && errno == EPERM ? 0 : 1;
+}
+
+static int truncateat_name(int dfd, const char *name, off_t size)
+{
+        _cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_CLOEXEC);
+
+        return fd < 0 ? -1 : ftruncate(fd, size);
+}
+
+/* Number of cache entries; with truncate_to >= 0 each is truncated to that size. *ret_ino: the sum of
+ * their inode numbers, which changes when an entry is rewritten (written anew and renamed over). */
+static size_t cache_files(const char *root, off_t truncate_to, ino_t *ret_ino)
+{
+        _cleanup_free_ char *dir = xasprintf("%s/.seccomp-cache", root);
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *de;
+        ino_t ino = 0;
+        size_t n = 0;
+
+        while (d && (de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                n++;
+                ino += de->d_ino;
+                if (truncate_to >= 0 && truncateat_name(dirfd(d), de->d_name, truncate_to) < 0)
+                        return 0;
+        }
+        if (ret_ino)
+                *ret_ino = ino;
+        return n;
+}
+
+static int child_mkdir_eperm(void)
+{
+        return mkdir("blocked", 0755) < 0 && errno == EPERM ? 0 : 1;
+}
+
+/* Each profile gets its own entry; a second build of the same one is served from the cache (no new
+ * entry) and filters the same; a damaged entry is ignored and replaced. */
+TEST(cached_programs_filter_like_compiled_ones) {
+        char root[] = "/tmp/berth-test-seccomp.XXXXXX";
+        struct oci_seccomp_rule exdev[] = { R(NAMES("mkdir", "mkdirat"), OCI_SECCOMP_ERRNO, EXDEV) };
+        struct oci_seccomp_rule eperm[] = { R(NAMES("mkdir", "mkdirat"), OCI_SECCOMP_ERRNO, EPERM) };
+        struct oci_seccomp a = { .default_action = OCI_SECCOMP_ALLOW, .rules = exdev, .n_rules = 1 };
+        struct oci_seccomp b = { .default_action = OCI_SECCOMP_ALLOW, .rules = eperm, .n_rules = 1 };
+        ino_t ino_first = 0, ino;
+        int st;
+
+        ASSERT_TRUE(mkdtemp(root) != NULL);
+        for (int round = 0; round < 2; round++) {
+                st = run_filtered_cached(&a, root, child_mkdir_exdev);
+                ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+                ASSERT_EQ(cache_files(root, -1, round == 0 ? &ino_first : &ino), 1);
+        }
+        ASSERT_EQ(ino, ino_first); /* the second build read the entry and wrote nothing */
+        st = run_filtered_cached(&b, root, child_mkdir_eperm);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        /* every entry damaged: each is then refused, compiled again and rewritten */
+        ASSERT_EQ(cache_files(root, 100, &ino_first), 2);
+        st = run_filtered_cached(&b, root, child_mkdir_eperm);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        st = run_filtered_cached(&a, root, child_mkdir_exdev);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ASSERT_EQ(cache_files(root, -1, &ino), 2);
+        ASSERT_TRUE(ino != ino_first);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, root, NULL));
+        ASSERT_EQ(access("blocked", F_OK), -1);
+}
+
+/* A cache directory that others may write (a state root in a shared place) is neither read nor
+ * written: another user could plant a permissive program in it. */
+TEST(cache_in_a_directory_others_can_write_is_not_used) {
+        char root[] = "/tmp/berth-test-seccomp.XXXXXX";
+        struct oci_seccomp_rule exdev[] = { R(NAMES("mkdir", "mkdirat"), OCI_SECCOMP_ERRNO, EXDEV) };
+        struct oci_seccomp a = { .default_action = OCI_SECCOMP_ALLOW, .rules = exdev, .n_rules = 1 };
+        _cleanup_free_ char *dir = NULL;
+        int st;
+
+        ASSERT_TRUE(mkdtemp(root) != NULL);
+        dir = xasprintf("%s/.seccomp-cache", root);
+        ASSERT_EQ(mkdir(dir, 0700), 0);
+        ASSERT_EQ(chmod(dir, 0777), 0);
+        st = run_filtered_cached(&a, root, child_mkdir_exdev);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ASSERT_EQ(cache_files(root, -1, NULL), 0);
+        ASSERT_EQ(chmod(dir, 0700), 0); /* the control: private, it is used */
+        st = run_filtered_cached(&a, root, child_mkdir_exdev);
+        ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ASSERT_EQ(cache_files(root, -1, NULL), 1);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, root, NULL));
 }
 
 TEST(errno_without_value_is_eperm) {
