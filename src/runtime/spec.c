@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,81 @@ static int get_obj(jobj *o, const char *parent, const char *key, jobj **ret, str
 {
         char what[FIELD_MAX];
         return json_get_object(o, key, fld(what, parent, key), ret, err);
+}
+
+/*
+ * Optional scalar members read from one JSON object by a table: each entry names
+ * the key, where its value goes and where its has_<member> flag goes. The value
+ * type comes from the member's C type, so a table cannot read into the wrong width.
+ */
+enum opt_type {
+        OPT_I64,
+        OPT_U64,
+        OPT_U32,
+        OPT_U16,
+        OPT_BOOL,
+};
+
+struct opt_field {
+        const char *key;
+        enum opt_type type;
+        size_t off, has_off;
+};
+
+#define OPT_FIELD(st, key, member)                                                                                     \
+        {                                                                                                              \
+                key,                                                                                                   \
+                        _Generic(((st *)0)->member,                                                                    \
+                                int64_t: OPT_I64,                                                                      \
+                                uint64_t: OPT_U64,                                                                     \
+                                uint32_t: OPT_U32,                                                                     \
+                                uint16_t: OPT_U16,                                                                     \
+                                bool: OPT_BOOL),                                                                       \
+                        offsetof(st, member), offsetof(st, has_##member)                                               \
+        }
+
+static int get_opt_field(jobj *o, const char *parent, const struct opt_field *f, void *base, struct berr **err)
+{
+        char *p = (char *)base + f->off;
+        char fw[FIELD_MAX];
+        uint32_t v = 0;
+        int r;
+
+        switch (f->type) {
+        case OPT_I64:
+                r = get_i64(o, parent, f->key, (int64_t *)p, err);
+                break;
+        case OPT_U64:
+                r = get_u64(o, parent, f->key, (uint64_t *)p, err);
+                break;
+        case OPT_U32:
+                r = get_u32(o, parent, f->key, (uint32_t *)p, err);
+                break;
+        case OPT_U16: /* blkio weights: read as a uint32_t, then checked */
+                r = get_u32(o, parent, f->key, &v, err);
+                if (r > 0 && v > UINT16_MAX)
+                        return bad(err, fld(fw, parent, f->key), "%u is out of range", v);
+                if (r >= 0)
+                        *(uint16_t *)p = (uint16_t)v;
+                break;
+        case OPT_BOOL:
+        default:
+                r = get_bool(o, parent, f->key, (bool *)p, err);
+                break;
+        }
+        if (r < 0)
+                return r;
+        *(bool *)((char *)base + f->has_off) = r > 0;
+        return 0;
+}
+
+static int get_opt_fields(jobj *o, const char *parent, const struct opt_field *f, size_t n, void *base,
+                          struct berr **err)
+{
+        for (size_t i = 0; i < n; i++)
+                if (get_opt_field(o, parent, &f[i], base, err) < 0)
+                        return -EINVAL;
+        return 0;
 }
 
 /* An array, at most SPEC_MAX_ITEMS long; its length in *ret_n. */
@@ -800,6 +876,12 @@ static int parse_time_offsets(jobj *o, const char *parent, struct oci_linux *l, 
 
 static int parse_devices(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
 {
+        /* fileMode is checked before uid and gid are read */
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_device, "fileMode", file_mode),
+                OPT_FIELD(struct oci_device, "uid", uid),
+                OPT_FIELD(struct oci_device, "gid", gid),
+        };
         char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
         jobj *a, *e = NULL;
         size_t n;
@@ -845,20 +927,12 @@ static int parse_devices(jobj *o, const char *parent, struct oci_linux *l, struc
                         return bad(err, fld(fw, ew, "major"), "%" PRId64 " is out of range", d->major);
                 if (d->minor < 0 || d->minor > UINT32_MAX)
                         return bad(err, fld(fw, ew, "minor"), "%" PRId64 " is out of range", d->minor);
-                r = get_u32(e, ew, "fileMode", &d->file_mode, err);
-                if (r < 0)
-                        return r;
-                d->has_file_mode = r > 0;
+                if (get_opt_field(e, ew, &fields[0], d, err) < 0)
+                        return -EINVAL;
                 if (d->has_file_mode && (d->file_mode & ~07777u))
                         return bad(err, fld(fw, ew, "fileMode"), "%#o has bits beyond permissions", d->file_mode);
-                r = get_u32(e, ew, "uid", &d->uid, err);
-                if (r < 0)
-                        return r;
-                d->has_uid = r > 0;
-                r = get_u32(e, ew, "gid", &d->gid, err);
-                if (r < 0)
-                        return r;
-                d->has_gid = r > 0;
+                if (get_opt_fields(e, ew, &fields[1], ELEMENTSOF(fields) - 1, d, err) < 0)
+                        return -EINVAL;
         }
         return 0;
 }
@@ -980,6 +1054,16 @@ static int parse_device_rules(jobj *o, const char *parent, struct oci_resources 
 
 static int parse_memory(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_memory, "limit", limit),
+                OPT_FIELD(struct oci_memory, "reservation", reservation),
+                OPT_FIELD(struct oci_memory, "swap", swap),
+                OPT_FIELD(struct oci_memory, "kernel", kernel),
+                OPT_FIELD(struct oci_memory, "kernelTCP", kernel_tcp),
+                OPT_FIELD(struct oci_memory, "swappiness", swappiness),
+                OPT_FIELD(struct oci_memory, "disableOOMKiller", disable_oom_killer),
+                OPT_FIELD(struct oci_memory, "useHierarchy", use_hierarchy),
+        };
         struct oci_memory *m = &res->memory;
         char what[FIELD_MAX], fw[FIELD_MAX];
         jobj *x;
@@ -989,22 +1073,8 @@ static int parse_memory(jobj *o, const char *parent, struct oci_resources *res, 
         if (r <= 0)
                 return r;
         fld(what, parent, "memory");
-#define OPT(getter, key, field)                                                                                        \
-        do {                                                                                                           \
-                r = getter(x, what, key, &m->field, err);                                                              \
-                if (r < 0)                                                                                             \
-                        return r;                                                                                      \
-                m->has_##field = r > 0;                                                                                \
-        } while (0)
-        OPT(get_i64, "limit", limit);
-        OPT(get_i64, "reservation", reservation);
-        OPT(get_i64, "swap", swap);
-        OPT(get_i64, "kernel", kernel);
-        OPT(get_i64, "kernelTCP", kernel_tcp);
-        OPT(get_u64, "swappiness", swappiness);
-        OPT(get_bool, "disableOOMKiller", disable_oom_killer);
-        OPT(get_bool, "useHierarchy", use_hierarchy);
-#undef OPT
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), m, err) < 0)
+                return -EINVAL;
         if (get_bool(x, what, "checkBeforeUpdate", &m->check_before_update, err) < 0)
                 return -EINVAL;
         if (m->has_swappiness && m->swappiness > 100)
@@ -1019,6 +1089,15 @@ static int parse_memory(jobj *o, const char *parent, struct oci_resources *res, 
 
 static int parse_cpu(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_cpu, "shares", shares),
+                OPT_FIELD(struct oci_cpu, "quota", quota),
+                OPT_FIELD(struct oci_cpu, "burst", burst),
+                OPT_FIELD(struct oci_cpu, "period", period),
+                OPT_FIELD(struct oci_cpu, "realtimeRuntime", realtime_runtime),
+                OPT_FIELD(struct oci_cpu, "realtimePeriod", realtime_period),
+                OPT_FIELD(struct oci_cpu, "idle", idle),
+        };
         struct oci_cpu *c = &res->cpu;
         char what[FIELD_MAX], fw[FIELD_MAX];
         jobj *x;
@@ -1028,21 +1107,8 @@ static int parse_cpu(jobj *o, const char *parent, struct oci_resources *res, str
         if (r <= 0)
                 return r;
         fld(what, parent, "cpu");
-#define OPT(getter, key, field)                                                                                        \
-        do {                                                                                                           \
-                r = getter(x, what, key, &c->field, err);                                                              \
-                if (r < 0)                                                                                             \
-                        return r;                                                                                      \
-                c->has_##field = r > 0;                                                                                \
-        } while (0)
-        OPT(get_u64, "shares", shares);
-        OPT(get_i64, "quota", quota);
-        OPT(get_u64, "burst", burst);
-        OPT(get_u64, "period", period);
-        OPT(get_i64, "realtimeRuntime", realtime_runtime);
-        OPT(get_u64, "realtimePeriod", realtime_period);
-        OPT(get_i64, "idle", idle);
-#undef OPT
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), c, err) < 0)
+                return -EINVAL;
         if (get_strdup(x, what, "cpus", &c->cpus, err) < 0 || get_strdup(x, what, "mems", &c->mems, err) < 0)
                 return -EINVAL;
         if (c->cpus && *c->cpus && check_cpu_list(c->cpus, fld(fw, what, "cpus"), err) < 0)
@@ -1055,9 +1121,36 @@ static int parse_cpu(jobj *o, const char *parent, struct oci_resources *res, str
         return 0;
 }
 
+/*
+ * The required major and minor numbers of a blockIO device entry; with rate_key,
+ * a required rate too (read before any of them is found missing).
+ */
+static int get_blkio_device(jobj *e, const char *ew, int64_t *major, int64_t *minor, const char *rate_key,
+                            uint64_t *rate, struct berr **err)
+{
+        char fw[FIELD_MAX];
+        int rm, rn, rr = 1;
+
+        rm = get_i64(e, ew, "major", major, err);
+        rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", minor, err);
+        if (rate_key)
+                rr = rn < 0 ? -EINVAL : get_u64(e, ew, rate_key, rate, err);
+        if (rm < 0 || rn < 0 || rr < 0)
+                return -EINVAL;
+        if (rm == 0 || rn == 0 || rr == 0)
+                return bad(err, fld(fw, ew, rm == 0 ? "major" : rn == 0 ? "minor" : rate_key), "required");
+        if (*major < 0 || *major > UINT32_MAX || *minor < 0 || *minor > UINT32_MAX)
+                return bad(err, ew, "device number out of range");
+        return 0;
+}
+
 static int parse_weight_devices(jobj *o, const char *parent, struct oci_block_io *b, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_weight_device, "weight", weight),
+                OPT_FIELD(struct oci_weight_device, "leafWeight", leaf_weight),
+        };
+        char what[FIELD_MAX], ew[FIELD_MAX];
         jobj *a, *e = NULL;
         size_t n;
         int r;
@@ -1069,33 +1162,11 @@ static int parse_weight_devices(jobj *o, const char *parent, struct oci_block_io
         b->weight_devices = xcalloc(n ? n : 1, sizeof(struct oci_weight_device));
         for (size_t i = 0; i < n; i++) {
                 struct oci_weight_device *w = &b->weight_devices[b->n_weight_devices++];
-                uint32_t v;
-                int rm, rn;
 
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
+                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0 ||
+                    get_blkio_device(e, ew, &w->major, &w->minor, NULL, NULL, err) < 0 ||
+                    get_opt_fields(e, ew, fields, ELEMENTSOF(fields), w, err) < 0)
                         return -EINVAL;
-                rm = get_i64(e, ew, "major", &w->major, err);
-                rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", &w->minor, err);
-                if (rm < 0 || rn < 0)
-                        return -EINVAL;
-                if (rm == 0 || rn == 0)
-                        return bad(err, fld(fw, ew, rm == 0 ? "major" : "minor"), "required");
-                if (w->major < 0 || w->major > UINT32_MAX || w->minor < 0 || w->minor > UINT32_MAX)
-                        return bad(err, ew, "device number out of range");
-                r = get_u32(e, ew, "weight", &v, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && v > UINT16_MAX)
-                        return bad(err, fld(fw, ew, "weight"), "%u is out of range", v);
-                w->has_weight = r > 0;
-                w->weight = (uint16_t)v;
-                r = get_u32(e, ew, "leafWeight", &v, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && v > UINT16_MAX)
-                        return bad(err, fld(fw, ew, "leafWeight"), "%u is out of range", v);
-                w->has_leaf_weight = r > 0;
-                w->leaf_weight = (uint16_t)v;
         }
         return 0;
 }
@@ -1103,7 +1174,7 @@ static int parse_weight_devices(jobj *o, const char *parent, struct oci_block_io
 static int parse_throttle(jobj *o, const char *parent, const char *key, struct oci_throttle_device **ret, size_t *ret_n,
                           struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
+        char what[FIELD_MAX], ew[FIELD_MAX];
         jobj *a, *e = NULL;
         size_t n;
         int r;
@@ -1115,19 +1186,10 @@ static int parse_throttle(jobj *o, const char *parent, const char *key, struct o
         *ret = xcalloc(n ? n : 1, sizeof(struct oci_throttle_device));
         for (size_t i = 0; i < n; i++) {
                 struct oci_throttle_device *t = &(*ret)[(*ret_n)++];
-                int rm, rn, rr;
 
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
+                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0 ||
+                    get_blkio_device(e, ew, &t->major, &t->minor, "rate", &t->rate, err) < 0)
                         return -EINVAL;
-                rm = get_i64(e, ew, "major", &t->major, err);
-                rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", &t->minor, err);
-                rr = rn < 0 ? -EINVAL : get_u64(e, ew, "rate", &t->rate, err);
-                if (rm < 0 || rn < 0 || rr < 0)
-                        return -EINVAL;
-                if (rm == 0 || rn == 0 || rr == 0)
-                        return bad(err, fld(fw, ew, rm == 0 ? "major" : rn == 0 ? "minor" : "rate"), "required");
-                if (t->major < 0 || t->major > UINT32_MAX || t->minor < 0 || t->minor > UINT32_MAX)
-                        return bad(err, ew, "device number out of range");
         }
         return 0;
 }
@@ -1140,9 +1202,12 @@ static int parse_block_io(jobj *o, const char *parent, struct oci_resources *res
                 [OCI_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
                 [OCI_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
         };
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_block_io, "weight", weight),
+                OPT_FIELD(struct oci_block_io, "leafWeight", leaf_weight),
+        };
         struct oci_block_io *b = &res->block_io;
-        char what[FIELD_MAX], fw[FIELD_MAX];
-        uint32_t v;
+        char what[FIELD_MAX];
         jobj *x;
         int r;
 
@@ -1151,21 +1216,7 @@ static int parse_block_io(jobj *o, const char *parent, struct oci_resources *res
                 return r;
         fld(what, parent, "blockIO");
         res->has_block_io = true;
-        r = get_u32(x, what, "weight", &v, err);
-        if (r < 0)
-                return r;
-        if (r > 0 && v > UINT16_MAX)
-                return bad(err, fld(fw, what, "weight"), "%u is out of range", v);
-        b->has_weight = r > 0;
-        b->weight = (uint16_t)v;
-        r = get_u32(x, what, "leafWeight", &v, err);
-        if (r < 0)
-                return r;
-        if (r > 0 && v > UINT16_MAX)
-                return bad(err, fld(fw, what, "leafWeight"), "%u is out of range", v);
-        b->has_leaf_weight = r > 0;
-        b->leaf_weight = (uint16_t)v;
-        if (parse_weight_devices(x, what, b, err) < 0)
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), b, err) < 0 || parse_weight_devices(x, what, b, err) < 0)
                 return -EINVAL;
         for (int k = 0; k < _OCI_THROTTLE_MAX; k++)
                 if (parse_throttle(x, what, throttle_keys[k], &b->throttle[k], &b->n_throttle[k], err) < 0)
@@ -1207,6 +1258,7 @@ static int parse_hugepages(jobj *o, const char *parent, struct oci_resources *re
 
 static int parse_network(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
+        static const struct opt_field class_id = OPT_FIELD(struct oci_resources, "classID", class_id);
         char what[FIELD_MAX], pw[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
         jobj *x, *a, *e = NULL;
         size_t n;
@@ -1217,10 +1269,8 @@ static int parse_network(jobj *o, const char *parent, struct oci_resources *res,
                 return r;
         fld(what, parent, "network");
         res->has_network = true;
-        r = get_u32(x, what, "classID", &res->class_id, err);
-        if (r < 0)
-                return r;
-        res->has_class_id = r > 0;
+        if (get_opt_field(x, what, &class_id, res, err) < 0)
+                return -EINVAL;
         r = get_arr(x, what, "priorities", &a, &n, err);
         if (r <= 0)
                 return r;
