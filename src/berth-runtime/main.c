@@ -356,18 +356,9 @@ static void print_table(char ***rows, size_t nrows, size_t ncols)
 
 static struct json_object *info_json(const struct container_info *ci)
 {
-        struct json_object *o = json_new_object(), *ann = json_new_object();
+        struct json_object *o = container_info_oci_json(ci);
 
-        json_add_string(o, "ociVersion", BERTH_SPEC_VERSION);
-        json_add_string(o, "id", ci->id);
-        json_add_int(o, "pid", ci->pid);
-        json_add_string(o, "status", container_status_to_string(ci->status));
-        json_add_string(o, "bundle", ci->bundle);
-        json_add_string(o, "rootfs", ci->rootfs);
-        json_add_string(o, "created", ci->created);
-        for (size_t k = 0; ci->annotations && ci->annotations[k] && ci->annotations[k + 1]; k += 2)
-                json_add_string(ann, ci->annotations[k], ci->annotations[k + 1]);
-        json_add(o, "annotations", ann);
+        json_add(o, "annotations", container_annotations_json(ci->annotations));
         json_add_string(o, "owner", ci->owner ? ci->owner : "");
         return o;
 }

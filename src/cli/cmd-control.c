@@ -246,7 +246,9 @@ static int parse_until(const char *s, long long *ret)
                 if (parse_int64(num, 10, &v) < 0)
                         return -EINVAL;
         }
-        *ret = (long long)time(NULL) - v * mult;
+        if (__builtin_mul_overflow(v, mult, &v) || __builtin_sub_overflow((int64_t)time(NULL), v, &v))
+                return -ERANGE;
+        *ret = v;
         return 0;
 }
 

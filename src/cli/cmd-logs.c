@@ -36,17 +36,18 @@ static int parse_when(const char *s, int64_t *ret)
 
         if (jsonlog_parse_time(s, ret) == 0)
                 return 0;
-        if (parse_int64(s, 10, &v) == 0) {
-                *ret = v * 1000000000LL; /* a Unix timestamp */
-                return 0;
-        }
+        if (parse_int64(s, 10, &v) == 0) /* a Unix timestamp */
+                return __builtin_mul_overflow(v, 1000000000LL, ret) ? -ERANGE : 0;
         if (n >= 2) {
                 _cleanup_free_ char *num = xstrndup(s, n - 1);
                 int64_t mult = s[n - 1] == 's' ? 1 : s[n - 1] == 'm' ? 60 : s[n - 1] == 'h' ? 3600 : 0;
 
                 if (mult && parse_int64(num, 10, &v) == 0 && v >= 0) {
                         clock_gettime(CLOCK_REALTIME, &now);
-                        *ret = ((int64_t) now.tv_sec - v * mult) * 1000000000LL + now.tv_nsec;
+                        if (__builtin_mul_overflow(v, mult, &v) || __builtin_sub_overflow(now.tv_sec, v, &v) ||
+                            __builtin_mul_overflow(v, 1000000000LL, &v))
+                                return -ERANGE;
+                        *ret = v + now.tv_nsec;
                         return 0;
                 }
         }

@@ -122,7 +122,7 @@ static bool label_matches(const struct engine_container *c, const char *want)
 
         if (!l || !json_object_object_get_ex(l, k, &v))
                 return false;
-        return !eq || streq(json_object_get_string(v), eq + 1);
+        return !eq || streq_ptr(json_object_get_string(v), eq + 1); /* a damaged record may hold null */
 }
 
 static const char *state_name(const struct engine_container *c)
@@ -157,9 +157,10 @@ static bool matches(const struct engine_container *c, char *const *filters)
                         else if (streq(*key, "exited"))
                                 ok |= c->state == ENGINE_STATE_EXITED && parse_int(v, &code) == 0 &&
                                       code == c->exit_code;
-                        else if (streq(*key, "ancestor"))
-                                ok |= streq(c->image_name, v) || startswith(c->image_id + 7, v) ||
-                                      streq(c->image_id, v);
+                        else if (streq(*key, "ancestor")) {
+                                const char *hex = startswith(c->image_id, "sha256:"); /* the id may be damaged */
+                                ok |= streq(c->image_name, v) || (hex && startswith(hex, v)) || streq(c->image_id, v);
+                        }
                 }
                 if (seen && !ok)
                         return false;

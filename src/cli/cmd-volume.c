@@ -90,7 +90,7 @@ static bool match(struct engine *e, const struct vfilter *f, const struct engine
                 struct json_object *val = NULL;
                 if (!json_object_object_get_ex(v->labels, k, &val))
                         return false;
-                if (eq && !streq(json_object_get_string(val), eq + 1))
+                if (eq && !streq_ptr(json_object_get_string(val), eq + 1)) /* a damaged record may hold null */
                         return false;
         }
         if (f->names) {

@@ -55,12 +55,12 @@ static struct json_object *mounts_json(struct json_object *hc)
 {
         struct json_object *a = json_new_array(), *binds = jget(hc, "Binds");
 
-        for (size_t i = 0; binds && i < json_object_array_length(binds); i++) {
+        for (size_t i = 0; binds && i < json_array_len(binds); i++) {
                 const char *b = json_object_get_string(json_object_array_get_idx(binds, i));
                 _cleanup_(strv_freep) char **p = strv_split(b, ":");
                 struct json_object *m;
 
-                if (strv_length(p) < 2 || p[0][0] != '/')
+                if (!b || strv_length(p) < 2 || p[0][0] != '/')
                         continue; /* volumes: volume_inspect_mounts() */
                 m = json_new_object();
                 json_add_string(m, "Type", "bind");
@@ -90,15 +90,15 @@ struct json_object *engine_inspect_json(struct engine *e, const struct engine_co
         json_add_string(d, "Id", c->id);
         json_add_string(d, "Created", c->created);
         /* Path is the first word of entrypoint+cmd, Args the rest */
-        if (entry && json_object_array_length(entry) > 0) {
+        if (entry && json_array_len(entry) > 0) {
                 path = json_object_get_string(json_object_array_get_idx(entry, 0));
-                for (size_t i = 1; i < json_object_array_length(entry); i++)
+                for (size_t i = 1; i < json_array_len(entry); i++)
                         json_append(args, json_object_get(json_object_array_get_idx(entry, i)));
-        } else if (cmd && json_object_array_length(cmd) > 0) {
+        } else if (cmd && json_array_len(cmd) > 0) {
                 path = json_object_get_string(json_object_array_get_idx(cmd, 0));
                 skip = 1;
         }
-        for (size_t i = skip; cmd && i < json_object_array_length(cmd); i++)
+        for (size_t i = skip; cmd && i < json_array_len(cmd); i++)
                 json_append(args, json_object_get(json_object_array_get_idx(cmd, i)));
         json_add_string(d, "Path", path ? path : "");
         json_add(d, "Args", args);

@@ -291,7 +291,7 @@ static int64_t days_from_civil(int y, unsigned m, unsigned d)
 int jsonlog_parse_time(const char *s, int64_t *ret)
 {
         int y, mo, d, h, mi, se, off = 0;
-        int64_t ns = 0, mult = 100000000;
+        int64_t ns = 0, mult = 100000000, secs;
         const char *p;
 
         if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
@@ -325,9 +325,11 @@ int jsonlog_parse_time(const char *s, int64_t *ret)
         }
         if (*p)
                 return -EINVAL;
-        *ret = ((days_from_civil(y, (unsigned) mo, (unsigned) d) * 86400 + h * 3600 + mi * 60 + se) - off) *
-                       1000000000LL +
-               ns;
+        secs = days_from_civil(y, (unsigned) mo, (unsigned) d) * 86400 + h * 3600 + mi * 60 + se - off;
+        /* nanoseconds since the epoch fit in int64 from 1677 to 2262 only */
+        if (__builtin_mul_overflow(secs, 1000000000LL, &secs) || __builtin_add_overflow(secs, ns, &secs))
+                return -ERANGE;
+        *ret = secs;
         return 0;
 }
 

@@ -59,5 +59,6 @@ struct jsonlog_entry {
 /* Parses one line. EINVAL for a line that is not an entry. */
 int jsonlog_parse_line(const char *line, size_t n, struct jsonlog_entry *ret, struct berr **err);
 void jsonlog_entry_done(struct jsonlog_entry *e);
-/* Nanoseconds since the epoch of an RFC 3339 time with optional fraction; -EINVAL. */
+/* Nanoseconds since the epoch of an RFC 3339 time with optional fraction; -EINVAL, or -ERANGE outside
+ * the years 1677 to 2262 that int64 nanoseconds hold. */
 int jsonlog_parse_time(const char *s, int64_t *ret);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/monitor.h"
@@ -319,6 +320,36 @@ static int health_option(struct json_object *h, int opt, const char *value, stru
         return 0;
 }
 
+/*
+ * The executable an external runtime option names: an absolute path as it is, a bare name
+ * ("runc", "crun") looked up in PATH as podman does; NULL when there is none. Relative paths
+ * with a slash are refused: the monitor runs in another directory.
+ */
+static char *runtime_lookup(const char *value)
+{
+        const char *search = getenv("PATH");
+
+        if (value[0] == '/')
+                return access(value, X_OK) == 0 ? xstrdup(value) : NULL;
+        if (!*value || strchr(value, '/') || streq(value, ".") || streq(value, ".."))
+                return NULL;
+        if (!search || !*search)
+                search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        for (const char *p = search; *p;) {
+                size_t n = strcspn(p, ":");
+                if (n > 0 && p[0] == '/') {
+                        _cleanup_free_ char *c = xasprintf("%.*s/%s", (int)n, p, value);
+                        struct stat st;
+                        if (stat(c, &st) == 0 && S_ISREG(st.st_mode) && access(c, X_OK) == 0)
+                                return TAKE_PTR(c);
+                }
+                p += n;
+                if (*p == ':')
+                        p++;
+        }
+        return NULL;
+}
+
 int runopts_apply(struct runopts *ro, int opt, const char *value, struct berr **err)
 {
         struct json_object *o = NULL;
@@ -529,12 +560,15 @@ int runopts_apply(struct runopts *ro, int opt, const char *value, struct berr **
         case 'v':
                 push(ro->hc, "Binds", value);
                 return 0;
-        case OPT_RUNTIME:
-                if (value[0] != '/' || access(value, X_OK) < 0)
-                        return berr_set(err, EINVAL, "--runtime '%s': give the absolute path of an executable",
+        case OPT_RUNTIME: {
+                _cleanup_free_ char *path = runtime_lookup(value);
+                if (!path)
+                        return berr_set(err, EINVAL,
+                                        "--runtime '%s': no such executable (give its absolute path or a name in PATH)",
                                         value);
-                json_add_string(ro->hc, "Runtime", value);
+                json_add_string(ro->hc, "Runtime", path);
                 return 0;
+        }
         default:
                 return berr_set(err, EINVAL, "unknown flag");
         }

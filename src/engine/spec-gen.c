@@ -94,7 +94,7 @@ static char **jstrv(struct json_object *o, const char *key)
 
         if (!a || !json_object_is_type(a, json_type_array))
                 return NULL;
-        for (size_t i = 0; i < json_object_array_length(a); i++) {
+        for (size_t i = 0; i < json_array_len(a); i++) {
                 struct json_object *e = json_object_array_get_idx(a, i);
                 if (json_object_is_type(e, json_type_string))
                         strv_push(&v, json_object_get_string(e));
@@ -409,7 +409,7 @@ static int add_tmpfs(struct json_object *mounts, struct json_object *hc, char **
 {
         struct json_object *t = jget(hc, "Tmpfs");
 
-        if (!t)
+        if (!json_object_is_type(t, json_type_object))
                 return 0;
         json_object_object_foreach(t, dest, val)
         {
@@ -484,7 +484,7 @@ static struct json_object *gen_mounts(const struct spec_gen_input *in, struct js
                                        NULL;
                         json_append(mounts, mount_new(SPEC_GEN_INIT_PATH, "bind", in->init_path, init_opts));
                 }
-                for (size_t i = 0; i < json_object_array_length(user); i++)
+                for (size_t i = 0; i < json_array_len(user); i++)
                         json_append(mounts, json_object_get(json_object_array_get_idx(user, i)));
         }
         return TAKE_PTR(mounts);
@@ -565,7 +565,7 @@ static int add_devices(struct json_object *linux_obj, struct json_object *res_de
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+        for (size_t i = 0; devs && i < json_array_len(devs); i++) {
                 struct json_object *d = json_object_array_get_idx(devs, i), *rule;
                 const char *host = jstr(d, "PathOnHost"), *ctr = jstr(d, "PathInContainer"),
                            *perm = jstr(d, "CgroupPermissions");
@@ -624,7 +624,8 @@ static struct json_object *gen_resources(struct json_object *hc, bool privileged
                 struct json_object *c = json_new_object();
                 if (nano > 0) {
                         json_add_int(c, "period", 100000);
-                        json_add_int(c, "quota", nano * 100000 / 1000000000);
+                        /* quota per 100 ms period: nano * 100000 / 1e9, without the product's overflow */
+                        json_add_int(c, "quota", nano / 10000);
                 }
                 if (shares > 0)
                         json_add_int(c, "shares", shares);
@@ -659,11 +660,11 @@ static int gen_rlimits(struct json_object *proc, struct json_object *hc, struct 
 {
         struct json_object *ul = jget(hc, "Ulimits"), *out;
 
-        if (!ul || json_object_array_length(ul) == 0)
+        if (!ul || json_array_len(ul) == 0)
                 return 0;
         out = json_new_array();
         json_add(proc, "rlimits", out);
-        for (size_t i = 0; i < json_object_array_length(ul); i++) {
+        for (size_t i = 0; i < json_array_len(ul); i++) {
                 struct json_object *u = json_object_array_get_idx(ul, i), *o;
                 const char *name = jstr(u, "Name");
                 char type[32];
@@ -795,7 +796,7 @@ static int seccomp_from_user(const char *text, struct json_object **ret, struct 
                 json_add(out, "architectures", json_object_get(v));
         sys = json_new_array();
         json_add(out, "syscalls", sys);
-        for (size_t i = 0; (v = jget(in, "syscalls")) && i < json_object_array_length(v); i++) {
+        for (size_t i = 0; (v = jget(in, "syscalls")) && i < json_array_len(v); i++) {
                 struct json_object *s = json_object_array_get_idx(v, i), *o = json_new_object(), *x;
                 if ((x = jget(s, "names")))
                         json_add(o, "names", json_object_get(x));

@@ -406,12 +406,12 @@ static bool has_destination(struct json_object *mounts, struct json_object *hc, 
         _cleanup_free_ char *clean = path_clean(dst);
         struct json_object *t = jget(hc, "Tmpfs");
 
-        for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+        for (size_t i = 0; i < json_array_len(mounts); i++) {
                 _cleanup_free_ char *d = path_clean(jstr(json_object_array_get_idx(mounts, i), "Destination"));
                 if (streq(d, clean))
                         return true;
         }
-        if (t) {
+        if (json_object_is_type(t, json_type_object)) {
                 json_object_object_foreach(t, k, v)
                 {
                         _cleanup_free_ char *d = path_clean(k);
@@ -478,10 +478,11 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
         int r;
 
         /* absolute binds stay spec-gen's; their destinations still count for the image's Volumes */
-        for (size_t i = 0; binds && i < json_object_array_length(binds); i++) {
+        for (size_t i = 0; binds && i < json_array_len(binds); i++) {
                 _cleanup_(json_object_putp) struct json_object *m = NULL;
+                const char *b = json_object_get_string(json_object_array_get_idx(binds, i));
 
-                r = volume_parse_bind(json_object_get_string(json_object_array_get_idx(binds, i)), &m, err);
+                r = b ? volume_parse_bind(b, &m, err) : berr_set(err, EINVAL, "invalid volume specification: null");
                 if (r < 0)
                         return r;
                 if (streq(jstr(m, "Type"), "bind")) {
@@ -494,7 +495,7 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; mounts && i < json_object_array_length(mounts); i++) {
+        for (size_t i = 0; mounts && i < json_array_len(mounts); i++) {
                 r = add_resolved(e, out, hc, json_object_array_get_idx(mounts, i), err);
                 if (r < 0)
                         return r;
@@ -765,12 +766,12 @@ int engine_volumes_populate(struct engine *e, const struct engine_container *c, 
         struct json_object *a = jget(c->config, "BerthMounts");
         _cleanup_close_ int rootfd = -1;
 
-        if (!a || json_object_array_length(a) == 0)
+        if (!a || json_array_len(a) == 0)
                 return 0;
         rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return berr_sys(err, "open '%s'", rootfs);
-        for (size_t i = 0; i < json_object_array_length(a); i++) {
+        for (size_t i = 0; i < json_array_len(a); i++) {
                 struct json_object *m = json_object_array_get_idx(a, i);
                 int r;
 
@@ -789,7 +790,7 @@ int volume_spec_mounts(struct json_object *config, struct json_object *mounts, c
 {
         struct json_object *a = jget(config, "BerthMounts");
 
-        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        for (size_t i = 0; a && i < json_array_len(a); i++) {
                 struct json_object *m = json_object_array_get_idx(a, i), *om = json_new_object(),
                                    *opts = json_new_array();
                 const char *type = jstr(m, "Type"), *dst = jstr(m, "Destination");
@@ -830,7 +831,7 @@ void volume_inspect_mounts(struct json_object *config, struct json_object *arr)
 {
         struct json_object *a = jget(config, "BerthMounts");
 
-        for (size_t i = 0; a && arr && i < json_object_array_length(a); i++) {
+        for (size_t i = 0; a && arr && i < json_array_len(a); i++) {
                 struct json_object *m = json_object_array_get_idx(a, i), *d = json_new_object();
                 const char *type = jstr(m, "Type");
                 bool rw = json_object_get_boolean(jget(m, "RW"));

@@ -262,6 +262,11 @@ void json_append(struct json_object *a, struct json_object *value)
                 abort();
 }
 
+size_t json_array_len(struct json_object *a)
+{
+        return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
 struct json_object *json_strv_new(char *const *v)
 {
         struct json_object *a = json_new_array();

@@ -60,6 +60,9 @@ void json_add_bool(struct json_object *o, const char *key, bool value);
 void json_add(struct json_object *o, const char *key, struct json_object *value); /* takes value */
 void json_append(struct json_object *a, struct json_object *value);             /* takes value */
 struct json_object *json_strv_new(char *const *v);
+/* Element count of an array; 0 for NULL or any other type. json-c's json_object_array_length()
+ * asserts on a non-array, and a record or image config read back from disk may have any shape. */
+size_t json_array_len(struct json_object *a);
 
 /* Serialised text, owned. pretty: two-space indentation. No escaping of '/'. */
 char *json_dump(struct json_object *o, bool pretty);

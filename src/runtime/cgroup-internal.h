@@ -74,6 +74,8 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h, int (*
 int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err);
 int cgroup_writef(int dirfd, const char *file, struct berr **err, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+int cgroup_vwritef(int dirfd, const char *file, struct berr **err, const char *fmt, va_list ap)
+        __attribute__((format(printf, 4, 0)));
 /* Whole file as an owned string, trailing newline removed. */
 int cgroup_read(int dirfd, const char *file, char **ret, struct berr **err);
 /* A single unsigned number ("max" gives UINT64_MAX). */
@@ -109,6 +111,10 @@ int cgroup_bpf_devices_attach(int dirfd, const void *insns, size_t n, struct ber
 
 /* A huge page size as the hugetlb file names spell it ("2MB", "1GB"); the error names hugepageLimits[index]. */
 int cgroup_check_page_size(const char *s, size_t index, struct berr **err);
+/* A blkio device number pair that the kernel can hold (12-bit major, 20-bit minor); the error names field[i]. */
+int cgroup_check_blkio_dev(int64_t major, int64_t minor, const char *field, size_t i, struct berr **err);
+/* The config field of each blockIO throttle list, for error messages. */
+extern const char *const cgroup_throttle_field[];
 /* rdma.max lines (same format on v1 and v2) from the alternating name/limits vector. */
 int cgroup_rdma_apply(int dirfd, char *const *rdma, struct berr **err);
 

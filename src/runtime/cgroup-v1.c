@@ -225,21 +225,6 @@ static int v1_pids(struct cgroup *cg, int64_t limit, struct berr **err)
         return put_i64(fd, "pids.limit", "pids.max", limit, err);
 }
 
-static int check_dev(int64_t major, int64_t minor, const char *field, size_t i, struct berr **err)
-{
-        if (major < 0 || major > 0xfff || minor < 0 || minor > 0xfffff)
-                return berr_set(err, EINVAL, "%s[%zu]: device %" PRId64 ":%" PRId64 " out of range", field, i, major,
-                                minor);
-        return 0;
-}
-
-static const char *const throttle_field[_OCI_THROTTLE_MAX] = {
-        [OCI_THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
-        [OCI_THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
-        [OCI_THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
-        [OCI_THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
-};
-
 static const char *const throttle_file_v1[_OCI_THROTTLE_MAX] = {
         [OCI_THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device",
         [OCI_THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
@@ -268,7 +253,7 @@ static int v1_blkio(struct cgroup *cg, const struct oci_block_io *b, struct berr
                 const struct oci_weight_device *d = &b->weight_devices[i];
                 char buf[64];
 
-                r = check_dev(d->major, d->minor, "blockIO.weightDevice", i, err);
+                r = cgroup_check_blkio_dev(d->major, d->minor, "blockIO.weightDevice", i, err);
                 if (r < 0)
                         return r;
                 if (d->has_weight) {
@@ -289,11 +274,11 @@ static int v1_blkio(struct cgroup *cg, const struct oci_block_io *b, struct berr
                         const struct oci_throttle_device *d = &b->throttle[k][i];
                         char buf[64];
 
-                        r = check_dev(d->major, d->minor, throttle_field[k], i, err);
+                        r = cgroup_check_blkio_dev(d->major, d->minor, cgroup_throttle_field[k], i, err);
                         if (r < 0)
                                 return r;
                         (void) snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor, d->rate);
-                        r = put(fd, throttle_field[k], throttle_file_v1[k], buf, err);
+                        r = put(fd, cgroup_throttle_field[k], throttle_file_v1[k], buf, err);
                         if (r < 0)
                                 return r;
                 }

@@ -33,10 +33,9 @@
 #define BPF_MAX_ATTACHED 64 /* programs already attached that an update replaces */
 #define BPF_MAX_INSNS 1000000 /* BPF_COMPLEXITY_LIMIT_INSNS for privileged loaders */
 
-static int put(int dirfd, const char *field, const char *file, const char *value, struct berr **err)
+/* The result r of a write for the config field: 0, or the error naming the field. */
+static int put_result(int r, const char *field, struct berr **err)
 {
-        int r = cgroup_write(dirfd, file, value, err);
-
         if (r < 0) {
                 if (r == -ENOENT)
                         return berr_wrap(err, "%s: not supported by this kernel or controller not enabled", field);
@@ -45,18 +44,22 @@ static int put(int dirfd, const char *field, const char *file, const char *value
         return 0;
 }
 
+static int put(int dirfd, const char *field, const char *file, const char *value, struct berr **err)
+{
+        return put_result(cgroup_write(dirfd, file, value, err), field, err);
+}
+
 static int putf(int dirfd, const char *field, const char *file, struct berr **err, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 static int putf(int dirfd, const char *field, const char *file, struct berr **err, const char *fmt, ...)
 {
-        _cleanup_free_ char *v = NULL;
         va_list ap;
+        int r;
 
         va_start(ap, fmt);
-        if (vasprintf(&v, fmt, ap) < 0)
-                abort();
+        r = cgroup_vwritef(dirfd, file, err, fmt, ap);
         va_end(ap);
-        return put(dirfd, field, file, v, err);
+        return put_result(r, field, err);
 }
 
 static int unsupported(const char *field, struct berr **err)
@@ -195,21 +198,6 @@ static int v2_cpu(int fd, const struct oci_cpu *c, struct berr **err)
         return 0;
 }
 
-static int check_dev(int64_t major, int64_t minor, const char *field, size_t i, struct berr **err)
-{
-        if (major < 0 || major > 0xfff || minor < 0 || minor > 0xfffff)
-                return berr_set(err, EINVAL, "%s[%zu]: device %" PRId64 ":%" PRId64 " out of range", field, i, major,
-                                minor);
-        return 0;
-}
-
-static const char *const throttle_field[_OCI_THROTTLE_MAX] = {
-        [OCI_THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
-        [OCI_THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
-        [OCI_THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
-        [OCI_THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
-};
-
 static const char *const io_max_key[_OCI_THROTTLE_MAX] = {
         [OCI_THROTTLE_READ_BPS] = "rbps",
         [OCI_THROTTLE_WRITE_BPS] = "wbps",
@@ -237,7 +225,7 @@ static int v2_io(int fd, const struct oci_block_io *b, struct berr **err)
         for (size_t i = 0; i < b->n_weight_devices; i++) {
                 const struct oci_weight_device *d = &b->weight_devices[i];
 
-                r = check_dev(d->major, d->minor, "blockIO.weightDevice", i, err);
+                r = cgroup_check_blkio_dev(d->major, d->minor, "blockIO.weightDevice", i, err);
                 if (r < 0)
                         return r;
                 if (d->has_leaf_weight)
@@ -257,15 +245,15 @@ static int v2_io(int fd, const struct oci_block_io *b, struct berr **err)
                 for (size_t i = 0; i < b->n_throttle[k]; i++) {
                         const struct oci_throttle_device *d = &b->throttle[k][i];
 
-                        r = check_dev(d->major, d->minor, throttle_field[k], i, err);
+                        r = cgroup_check_blkio_dev(d->major, d->minor, cgroup_throttle_field[k], i, err);
                         if (r < 0)
                                 return r;
                         /* 0 removes the limit, as writing 0 does on v1 */
                         if (d->rate == 0)
-                                r = putf(fd, throttle_field[k], "io.max", err, "%" PRId64 ":%" PRId64 " %s=max",
+                                r = putf(fd, cgroup_throttle_field[k], "io.max", err, "%" PRId64 ":%" PRId64 " %s=max",
                                          d->major, d->minor, io_max_key[k]);
                         else
-                                r = putf(fd, throttle_field[k], "io.max", err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
+                                r = putf(fd, cgroup_throttle_field[k], "io.max", err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
                                          d->major, d->minor, io_max_key[k], d->rate);
                         if (r < 0)
                                 return r;

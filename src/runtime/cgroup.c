@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -82,16 +83,24 @@ int cgroup_write(int dirfd, const char *file, const char *value, struct berr **e
         return 0;
 }
 
-int cgroup_writef(int dirfd, const char *file, struct berr **err, const char *fmt, ...)
+int cgroup_vwritef(int dirfd, const char *file, struct berr **err, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *v = NULL;
-        va_list ap;
 
-        va_start(ap, fmt);
         if (vasprintf(&v, fmt, ap) < 0)
                 abort();
-        va_end(ap);
         return cgroup_write(dirfd, file, v, err);
+}
+
+int cgroup_writef(int dirfd, const char *file, struct berr **err, const char *fmt, ...)
+{
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = cgroup_vwritef(dirfd, file, err, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 int cgroup_read(int dirfd, const char *file, char **ret, struct berr **err)
@@ -213,6 +222,21 @@ int cgroup_check_page_size(const char *s, size_t index, struct berr **err)
                 return berr_set(err, EINVAL, "hugepageLimits[%zu]: invalid page size '%s'", index, s ? s : "");
         return 0;
 }
+
+int cgroup_check_blkio_dev(int64_t major, int64_t minor, const char *field, size_t i, struct berr **err)
+{
+        if (major < 0 || major > 0xfff || minor < 0 || minor > 0xfffff)
+                return berr_set(err, EINVAL, "%s[%zu]: device %" PRId64 ":%" PRId64 " out of range", field, i, major,
+                                minor);
+        return 0;
+}
+
+const char *const cgroup_throttle_field[_OCI_THROTTLE_MAX] = {
+        [OCI_THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
+        [OCI_THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
+        [OCI_THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
+        [OCI_THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
+};
 
 /* ---- device rules ---- */
 
@@ -811,12 +835,60 @@ int cgroup_is_frozen(struct cgroup *cg, struct berr **err)
         return cg->ops->is_frozen(cg, err);
 }
 
+/*
+ * Calls fn(dirfd, subfd, name, depth + 1, userdata) for each cgroup directly
+ * below dirfd (its subdirectories, not followed through links); one that is
+ * gone before it is opened is passed over. Stops at the first error.
+ */
+static int for_each_child(int dirfd, unsigned depth,
+                          int (*fn)(int dirfd, int sub, const char *name, unsigned depth, void *userdata,
+                                    struct berr **err),
+                          void *userdata, struct berr **err)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r;
+
+        fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return berr_sys(err, "open cgroup directory");
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return berr_sys(err, "fdopendir");
+        }
+        while ((de = readdir(d))) {
+                _cleanup_close_ int sub = -1;
+
+                if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (sub < 0)
+                        continue; /* removed meanwhile */
+                r = fn(dirfd, sub, de->d_name, depth + 1, userdata, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+struct collect_pids {
+        pid_t **pids;
+        size_t *n;
+};
+
+static int collect_child_pids(int dirfd, int sub, const char *name, unsigned depth, void *userdata,
+                              struct berr **err)
+{
+        struct collect_pids *c = userdata;
+
+        return cgroup_collect_pids(sub, depth, c->pids, c->n, err);
+}
+
 int cgroup_collect_pids(int dirfd, unsigned depth, pid_t **pids, size_t *n, struct berr **err)
 {
         _cleanup_free_ char *text = NULL;
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int r, fd;
+        int r;
 
         if (depth > CGROUP_MAX_DEPTH)
                 return berr_set(err, ELOOP, "cgroups nested deeper than %d", CGROUP_MAX_DEPTH);
@@ -839,27 +911,7 @@ int cgroup_collect_pids(int dirfd, unsigned depth, pid_t **pids, size_t *n, stru
                 (*pids)[(*n)++] = pid;
                 line = nl ? nl + 1 : NULL;
         }
-        fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return berr_sys(err, "open cgroup directory");
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return berr_sys(err, "fdopendir");
-        }
-        while ((de = readdir(d))) {
-                _cleanup_close_ int sub = -1;
-
-                if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-                if (sub < 0)
-                        continue; /* removed meanwhile */
-                r = cgroup_collect_pids(sub, depth + 1, pids, n, err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return for_each_child(dirfd, depth, collect_child_pids, &(struct collect_pids){ pids, n }, err);
 }
 
 int cgroup_get_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n, struct berr **err)
@@ -970,38 +1022,22 @@ static int rmdir_retry(int dirfd, const char *name, int attempts, struct berr **
 }
 
 /* Removes the cgroups below dirfd, deepest first (a container may have made its own). */
+static int rmdir_children(int dirfd, unsigned depth, struct berr **err);
+
+static int rmdir_child(int dirfd, int sub, const char *name, unsigned depth, void *userdata, struct berr **err)
+{
+        int r = rmdir_children(sub, depth, err);
+
+        if (r < 0)
+                return r;
+        return rmdir_retry(dirfd, name, RMDIR_ATTEMPTS, err);
+}
+
 static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
 {
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int fd, r;
-
         if (depth > CGROUP_MAX_DEPTH)
                 return berr_set(err, ELOOP, "cgroups nested deeper than %d", CGROUP_MAX_DEPTH);
-        fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return berr_sys(err, "open cgroup directory");
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return berr_sys(err, "fdopendir");
-        }
-        while ((de = readdir(d))) {
-                _cleanup_close_ int sub = -1;
-
-                if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-                if (sub < 0)
-                        continue;
-                r = rmdir_children(sub, depth + 1, err);
-                if (r < 0)
-                        return r;
-                r = rmdir_retry(dirfd, de->d_name, RMDIR_ATTEMPTS, err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return for_each_child(dirfd, depth, rmdir_child, NULL, err);
 }
 
 static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, struct berr **err)

@@ -95,6 +95,9 @@ int sync_recv(int sock, enum sync_type *ret_type, char **ret_payload, size_t *re
               struct berr **err);
 /* Waits for exactly `want`; a SYNC_ERROR becomes the returned error. */
 int sync_expect(int sock, enum sync_type want, char **ret_payload, size_t *ret_len, struct berr **err);
+/* After the child was let go to execve: EOF on sock means the execve succeeded (the socket is close-on-exec),
+ * a SYNC_ERROR that it failed. */
+int sync_expect_exec(int sock, struct berr **err);
 /* In a child: sends err as SYNC_ERROR (or a generic message) and _exit(127). */
 __attribute__((noreturn)) void sync_fail(int sock, struct berr *err);
 /* Turns a SYNC_ERROR payload into an error. */

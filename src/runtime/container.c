@@ -911,6 +911,28 @@ int container_list(const struct runtime_ctx *ctx, struct container_info **ret, s
         return 0;
 }
 
+/*
+ * Opens container id (locked when exclusive) and loads its cgroup. With
+ * need_running, a container whose process is gone is an error: for the action
+ * verb ("cannot <verb> container ..."), or plainly "not running" without one.
+ */
+static int open_with_cgroup(const struct runtime_ctx *ctx, const char *id, bool exclusive, bool need_running,
+                            const char *verb, int *ret_dirfd, struct container_state *st, struct cgroup **ret_cg,
+                            struct berr **err)
+{
+        int r;
+
+        r = container_open(ctx, id, exclusive, ret_dirfd, st, err);
+        if (r < 0)
+                return r;
+        if (need_running && !state_pid_alive(st)) {
+                if (verb)
+                        return berr_set(err, ESRCH, "cannot %s container '%s': it is not running", verb, id);
+                return berr_set(err, ESRCH, "container '%s' is not running", id);
+        }
+        return load_cgroup(st, ret_cg, err);
+}
+
 int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, size_t *ret_n, struct berr **err)
 {
         _cleanup_(container_state_done) struct container_state st = { 0 };
@@ -918,12 +940,7 @@ int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, s
         _cleanup_close_ int dirfd = -1;
         int r;
 
-        r = container_open(ctx, id, false, &dirfd, &st, err);
-        if (r < 0)
-                return r;
-        if (!state_pid_alive(&st))
-                return berr_set(err, ESRCH, "container '%s' is not running", id);
-        r = load_cgroup(&st, &cg, err);
+        r = open_with_cgroup(ctx, id, false, true, NULL, &dirfd, &st, &cg, err);
         if (r < 0)
                 return r;
         return cgroup_get_pids(cg, ret, ret_n, err);
@@ -937,10 +954,7 @@ int container_pause(const struct runtime_ctx *ctx, const char *id, bool pause, s
         enum container_status status;
         int r;
 
-        r = container_open(ctx, id, true, &dirfd, &st, err);
-        if (r < 0)
-                return r;
-        r = load_cgroup(&st, &cg, err);
+        r = open_with_cgroup(ctx, id, true, false, NULL, &dirfd, &st, &cg, err);
         if (r < 0)
                 return r;
         status = state_status(dirfd, &st, cg);
@@ -961,12 +975,7 @@ int container_update(const struct runtime_ctx *ctx, const char *id, const struct
         _cleanup_close_ int dirfd = -1;
         int r;
 
-        r = container_open(ctx, id, true, &dirfd, &st, err);
-        if (r < 0)
-                return r;
-        if (!state_pid_alive(&st))
-                return berr_set(err, ESRCH, "cannot update container '%s': it is not running", id);
-        r = load_cgroup(&st, &cg, err);
+        r = open_with_cgroup(ctx, id, true, true, "update", &dirfd, &st, &cg, err);
         if (r < 0)
                 return r;
         r = cgroup_apply(cg, res, err);
@@ -1018,32 +1027,6 @@ int container_wait_forwarding(pid_t pid, const sigset_t *set, int *ret_status, s
         return 0;
 }
 
-/* After SYNC_START: EOF on the sync socket means the init's execve succeeded (close-on-exec). */
-static int wait_exec_done(int sync_fd, struct berr **err)
-{
-        _cleanup_free_ char *payload = NULL;
-        enum sync_type type;
-        size_t len;
-        struct berr *e = NULL;
-        int r;
-
-        r = sync_recv(sync_fd, &type, &payload, &len, NULL, &e);
-        if (r == -EPIPE) {
-                berr_free(e);
-                return 0;
-        }
-        if (r < 0) {
-                if (err)
-                        *err = e;
-                else
-                        berr_free(e);
-                return r;
-        }
-        if (type == SYNC_ERROR)
-                return sync_error_from_payload(payload, len, err);
-        return berr_set(err, EPROTO, "unexpected sync message %u", (unsigned) type);
-}
-
 int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, int *ret_status, struct berr **err)
 {
         _cleanup_(create_ctx_done) struct create_ctx cc;
@@ -1059,7 +1042,7 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
         if (r >= 0)
                 r = sync_send(cc.sync_fd, SYNC_START, NULL, 0, -1, err);
         if (r >= 0)
-                r = wait_exec_done(cc.sync_fd, err);
+                r = sync_expect_exec(cc.sync_fd, err);
         if (r < 0) {
                 create_abort(&cc);
                 return r;

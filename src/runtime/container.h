@@ -66,6 +66,11 @@ struct container_info {
         char **annotations; /* alternating key and value */
 };
 void container_info_done(struct container_info *info);
+struct json_object;
+/* The runtime-spec state fields of ci (ociVersion, id, pid, status, bundle, rootfs, created), a new object. */
+struct json_object *container_info_oci_json(const struct container_info *ci);
+/* Alternating key and value strings as a new JSON object. */
+struct json_object *container_annotations_json(char *const *annotations);
 
 int container_id_validate(const char *id, struct berr **err);
 

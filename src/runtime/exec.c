@@ -342,27 +342,9 @@ static int exec_spawn(struct exec_ctx *ec, pid_t *ret_pid, struct berr **err)
         r = sync_expect(ec->sync_fd, SYNC_READY, NULL, NULL, err);
         if (r < 0)
                 goto fail;
-        /* EOF: the exec happened (close-on-exec); SYNC_ERROR: execve failed. */
-        {
-                _cleanup_free_ char *p2 = NULL;
-                enum sync_type type;
-                struct berr *e = NULL;
-
-                r = sync_recv(ec->sync_fd, &type, &p2, &len, NULL, &e);
-                if (r == -EPIPE) {
-                        berr_free(e);
-                        return 0;
-                }
-                if (r < 0) {
-                        if (err)
-                                *err = e;
-                        else
-                                berr_free(e);
-                        goto fail;
-                }
-                r = type == SYNC_ERROR ? sync_error_from_payload(p2, len, err)
-                                       : berr_set(err, EPROTO, "unexpected sync message");
-        }
+        r = sync_expect_exec(ec->sync_fd, err);
+        if (r == 0)
+                return 0;
 fail:
         (void) kill(pid, SIGKILL);
         (void) waitpid(pid, NULL, 0);

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,10 +156,93 @@ static int get_i64(jobj *o, const char *parent, const char *key, int64_t *ret, s
         return json_get_int64(o, key, fld(what, parent, key), ret, err);
 }
 
+/* The object parent.key, with its field path left in what (FIELD_MAX bytes) for the caller's errors. */
+static int get_obj_at(jobj *o, const char *parent, const char *key, char *what, jobj **ret, struct berr **err)
+{
+        return json_get_object(o, key, fld(what, parent, key), ret, err);
+}
+
 static int get_obj(jobj *o, const char *parent, const char *key, jobj **ret, struct berr **err)
 {
         char what[FIELD_MAX];
-        return json_get_object(o, key, fld(what, parent, key), ret, err);
+        return get_obj_at(o, parent, key, what, ret, err);
+}
+
+/*
+ * Optional scalar members read from one JSON object by a table: each entry names
+ * the key, where its value goes and where its has_<member> flag goes. The value
+ * type comes from the member's C type, so a table cannot read into the wrong width.
+ */
+enum opt_type {
+        OPT_I64,
+        OPT_U64,
+        OPT_U32,
+        OPT_U16,
+        OPT_BOOL,
+};
+
+struct opt_field {
+        const char *key;
+        enum opt_type type;
+        size_t off, has_off;
+};
+
+/* clang-format off */
+#define OPT_FIELD(st, key, member)                                                                                     \
+        {                                                                                                              \
+                key,                                                                                                   \
+                        _Generic(((st *)0)->member,                                                                    \
+                                int64_t: OPT_I64,                                                                      \
+                                uint64_t: OPT_U64,                                                                     \
+                                uint32_t: OPT_U32,                                                                     \
+                                uint16_t: OPT_U16,                                                                     \
+                                bool: OPT_BOOL),                                                                       \
+                        offsetof(st, member), offsetof(st, has_##member)                                               \
+        }
+/* clang-format on */
+
+static int get_opt_field(jobj *o, const char *parent, const struct opt_field *f, void *base, struct berr **err)
+{
+        char *p = (char *)base + f->off;
+        char fw[FIELD_MAX];
+        uint32_t v = 0;
+        int r;
+
+        switch (f->type) {
+        case OPT_I64:
+                r = get_i64(o, parent, f->key, (int64_t *)p, err);
+                break;
+        case OPT_U64:
+                r = get_u64(o, parent, f->key, (uint64_t *)p, err);
+                break;
+        case OPT_U32:
+                r = get_u32(o, parent, f->key, (uint32_t *)p, err);
+                break;
+        case OPT_U16: /* blkio weights: read as a uint32_t, then checked */
+                r = get_u32(o, parent, f->key, &v, err);
+                if (r > 0 && v > UINT16_MAX)
+                        return bad(err, fld(fw, parent, f->key), "%u is out of range", v);
+                if (r >= 0)
+                        *(uint16_t *)p = (uint16_t)v;
+                break;
+        case OPT_BOOL:
+        default:
+                r = get_bool(o, parent, f->key, (bool *)p, err);
+                break;
+        }
+        if (r < 0)
+                return r;
+        *(bool *)((char *)base + f->has_off) = r > 0;
+        return 0;
+}
+
+static int get_opt_fields(jobj *o, const char *parent, const struct opt_field *f, size_t n, void *base,
+                          struct berr **err)
+{
+        for (size_t i = 0; i < n; i++)
+                if (get_opt_field(o, parent, &f[i], base, err) < 0)
+                        return -EINVAL;
+        return 0;
 }
 
 /* An array, at most SPEC_MAX_ITEMS long; its length in *ret_n. */
@@ -187,6 +271,35 @@ static int elem_obj(jobj *a, size_t i, const char *what, jobj **ret, struct berr
         if (!e || json_object_get_type(e) != json_type_object)
                 return bad(err, what, "expected object");
         *ret = e;
+        return 0;
+}
+
+typedef int (*elem_parser)(jobj *e, const char *ew, size_t i, void *elem, struct berr **err);
+
+/*
+ * The array of objects parent.key into *ret (n elements of size bytes each,
+ * owned by the caller from the start): each element is counted in *ret_n, then
+ * parsed by fn(element, "parent.key[i]", i, &(*ret)[i]), so that what
+ * fn has filled in is freed with the rest when it fails. 0 when absent too.
+ */
+static int get_obj_array(jobj *o, const char *parent, const char *key, size_t size, void **ret, size_t *ret_n,
+                         elem_parser fn, struct berr **err)
+{
+        char what[FIELD_MAX], ew[FIELD_MAX];
+        jobj *a, *e = NULL;
+        size_t n;
+        int r;
+
+        r = get_arr(o, parent, key, &a, &n, err);
+        if (r <= 0)
+                return r;
+        fld(what, parent, key);
+        *ret = xcalloc(n ? n : 1, size);
+        for (size_t i = 0; i < n; i++) {
+                (*ret_n)++;
+                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0 || fn(e, ew, i, (char *)*ret + i * size, err) < 0)
+                        return -EINVAL;
+        }
         return 0;
 }
 
@@ -346,42 +459,36 @@ static int parse_capabilities(jobj *o, const char *parent, struct oci_capabiliti
         return 0;
 }
 
-static int parse_rlimits(jobj *o, const char *parent, struct oci_process *p, struct berr **err)
+static int parse_rlimit(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        struct oci_rlimit *rl = elem;
+        const struct oci_rlimit *earlier = rl - i; /* the array's start */
+        const char *type = NULL;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, parent, "rlimits", &a, &n, err);
-        if (r <= 0)
+        r = get_str(e, ew, "type", &type, err);
+        if (r < 0)
                 return r;
-        fld(what, parent, "rlimits");
-        p->rlimits = xcalloc(n ? n : 1, sizeof(struct oci_rlimit));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_rlimit *rl = &p->rlimits[i];
-                const char *type = NULL;
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_str(e, ew, "type", &type, err);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return bad(err, fld(fw, ew, "type"), "required");
-                rl->type = oci_rlimit_from_string(type);
-                if (rl->type < 0)
-                        return bad(err, fld(fw, ew, "type"), "unknown rlimit '%s'", type);
-                for (size_t j = 0; j < i; j++)
-                        if (p->rlimits[j].type == rl->type)
-                                return bad(err, fld(fw, ew, "type"), "duplicate rlimit '%s'", type);
-                if (get_u64(e, ew, "hard", &rl->hard, err) < 0 || get_u64(e, ew, "soft", &rl->soft, err) < 0)
-                        return -EINVAL;
-                if (rl->soft > rl->hard)
-                        return bad(err, ew, "soft limit %" PRIu64 " exceeds hard limit %" PRIu64, rl->soft, rl->hard);
-                p->n_rlimits++;
-        }
+        if (r == 0)
+                return bad(err, fld(fw, ew, "type"), "required");
+        rl->type = oci_rlimit_from_string(type);
+        if (rl->type < 0)
+                return bad(err, fld(fw, ew, "type"), "unknown rlimit '%s'", type);
+        for (size_t j = 0; j < i; j++)
+                if (earlier[j].type == rl->type)
+                        return bad(err, fld(fw, ew, "type"), "duplicate rlimit '%s'", type);
+        if (get_u64(e, ew, "hard", &rl->hard, err) < 0 || get_u64(e, ew, "soft", &rl->soft, err) < 0)
+                return -EINVAL;
+        if (rl->soft > rl->hard)
+                return bad(err, ew, "soft limit %" PRIu64 " exceeds hard limit %" PRIu64, rl->soft, rl->hard);
         return 0;
+}
+
+static int parse_rlimits(jobj *o, const char *parent, struct oci_process *p, struct berr **err)
+{
+        return get_obj_array(o, parent, "rlimits", sizeof(struct oci_rlimit), (void **)&p->rlimits, &p->n_rlimits,
+                             parse_rlimit, err);
 }
 
 static int parse_io_priority(jobj *o, const char *parent, struct oci_io_priority *io, struct berr **err)
@@ -392,10 +499,9 @@ static int parse_io_priority(jobj *o, const char *parent, struct oci_io_priority
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "ioPriority", &x, err);
+        r = get_obj_at(o, parent, "ioPriority", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "ioPriority");
         r = get_str(x, what, "class", &cls, err);
         if (r < 0)
                 return r;
@@ -422,10 +528,9 @@ static int parse_scheduler(jobj *o, const char *parent, struct oci_scheduler *s,
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "scheduler", &x, err);
+        r = get_obj_at(o, parent, "scheduler", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "scheduler");
         r = get_str(x, what, "policy", &policy, err);
         if (r < 0)
                 return r;
@@ -473,10 +578,9 @@ static int parse_exec_cpu_affinity(jobj *o, const char *parent, struct oci_proce
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "execCPUAffinity", &x, err);
+        r = get_obj_at(o, parent, "execCPUAffinity", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "execCPUAffinity");
         r = get_strdup(x, what, "initial", &p->exec_cpu_affinity_initial, err);
         if (r < 0 || (r > 0 && check_cpu_list(p->exec_cpu_affinity_initial, fld(fw, what, "initial"), err) < 0))
                 return -EINVAL;
@@ -623,44 +727,66 @@ static void mount_done(struct oci_mount *m)
         free(m->gid_mappings);
 }
 
-static int parse_mounts(jobj *o, struct oci_spec *spec, struct berr **err)
+static int parse_mount(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        struct oci_mount *m = elem;
+        const char *dest = NULL;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, "", "mounts", &a, &n, err);
-        if (r <= 0)
+        r = get_str(e, ew, "destination", &dest, err);
+        if (r < 0)
                 return r;
-        spec->mounts = xcalloc(n ? n : 1, sizeof(struct oci_mount));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_mount *m = &spec->mounts[spec->n_mounts++];
-                const char *dest = NULL;
-
-                if (elem_obj(a, i, idx(ew, "mounts", i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_str(e, ew, "destination", &dest, err);
-                if (r < 0)
-                        return r;
-                fld(fw, ew, "destination");
-                if (r == 0)
-                        return bad(err, fw, "required");
-                if (clean_abs_path(dest, fw, &m->destination, err) < 0)
-                        return -EINVAL;
-                if (get_strdup(e, ew, "type", &m->type, err) < 0 || get_strdup(e, ew, "source", &m->source, err) < 0 ||
-                    get_strv(e, ew, "options", &m->options, err) < 0)
-                        return -EINVAL;
-                if (parse_id_mappings(e, ew, "uidMappings", &m->uid_mappings, &m->n_uid_mappings, err) < 0 ||
-                    parse_id_mappings(e, ew, "gidMappings", &m->gid_mappings, &m->n_gid_mappings, err) < 0)
-                        return -EINVAL;
-                if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
-                        return bad(err, ew, "uidMappings and gidMappings must be given together");
-        }
+        fld(fw, ew, "destination");
+        if (r == 0)
+                return bad(err, fw, "required");
+        if (clean_abs_path(dest, fw, &m->destination, err) < 0)
+                return -EINVAL;
+        if (get_strdup(e, ew, "type", &m->type, err) < 0 || get_strdup(e, ew, "source", &m->source, err) < 0 ||
+            get_strv(e, ew, "options", &m->options, err) < 0)
+                return -EINVAL;
+        if (parse_id_mappings(e, ew, "uidMappings", &m->uid_mappings, &m->n_uid_mappings, err) < 0 ||
+            parse_id_mappings(e, ew, "gidMappings", &m->gid_mappings, &m->n_gid_mappings, err) < 0)
+                return -EINVAL;
+        if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
+                return bad(err, ew, "uidMappings and gidMappings must be given together");
         return 0;
 }
 
+static int parse_mounts(jobj *o, struct oci_spec *spec, struct berr **err)
+{
+        return get_obj_array(o, "", "mounts", sizeof(struct oci_mount), (void **)&spec->mounts, &spec->n_mounts,
+                             parse_mount, err);
+}
+
 /* ---- hooks ---- */
+
+static int parse_hook(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
+{
+        struct oci_hook *hk = elem;
+        char fw[FIELD_MAX];
+        int32_t t = 0;
+        int r;
+
+        r = get_strdup(e, ew, "path", &hk->path, err);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return bad(err, fld(fw, ew, "path"), "required");
+        if (hk->path[0] != '/')
+                return bad(err, fld(fw, ew, "path"), "'%s' is not an absolute path", hk->path);
+        if (get_strv(e, ew, "args", &hk->args, err) < 0 || get_strv(e, ew, "env", &hk->env, err) < 0 ||
+            check_env(hk->env, fld(fw, ew, "env"), err) < 0)
+                return -EINVAL;
+        r = get_i32(e, ew, "timeout", &t, err);
+        if (r < 0)
+                return r;
+        if (r > 0 && t <= 0)
+                return bad(err, fld(fw, ew, "timeout"), "must be greater than 0, not %d", t);
+        hk->has_timeout = r > 0;
+        hk->timeout = t;
+        return 0;
+}
 
 static int parse_hooks(jobj *o, struct oci_spec *spec, struct berr **err)
 {
@@ -670,44 +796,10 @@ static int parse_hooks(jobj *o, struct oci_spec *spec, struct berr **err)
         r = get_obj(o, "", "hooks", &h, err);
         if (r <= 0)
                 return r;
-        for (int k = 0; k < _OCI_HOOK_MAX; k++) {
-                const char *key = oci_hook_kind_to_string(k);
-                char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-                jobj *a, *e = NULL;
-                size_t n;
-
-                r = get_arr(h, "hooks", key, &a, &n, err);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        continue;
-                fld(what, "hooks", key);
-                spec->hooks.hooks[k] = xcalloc(n ? n : 1, sizeof(struct oci_hook));
-                for (size_t i = 0; i < n; i++) {
-                        struct oci_hook *hk = &spec->hooks.hooks[k][spec->hooks.n_hooks[k]++];
-                        int32_t t = 0;
-
-                        if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                                return -EINVAL;
-                        r = get_strdup(e, ew, "path", &hk->path, err);
-                        if (r < 0)
-                                return r;
-                        if (r == 0)
-                                return bad(err, fld(fw, ew, "path"), "required");
-                        if (hk->path[0] != '/')
-                                return bad(err, fld(fw, ew, "path"), "'%s' is not an absolute path", hk->path);
-                        if (get_strv(e, ew, "args", &hk->args, err) < 0 || get_strv(e, ew, "env", &hk->env, err) < 0 ||
-                            check_env(hk->env, fld(fw, ew, "env"), err) < 0)
-                                return -EINVAL;
-                        r = get_i32(e, ew, "timeout", &t, err);
-                        if (r < 0)
-                                return r;
-                        if (r > 0 && t <= 0)
-                                return bad(err, fld(fw, ew, "timeout"), "must be greater than 0, not %d", t);
-                        hk->has_timeout = r > 0;
-                        hk->timeout = t;
-                }
-        }
+        for (int k = 0; k < _OCI_HOOK_MAX; k++)
+                if (get_obj_array(h, "hooks", oci_hook_kind_to_string(k), sizeof(struct oci_hook),
+                                  (void **)&spec->hooks.hooks[k], &spec->hooks.n_hooks[k], parse_hook, err) < 0)
+                        return -EINVAL;
         return 0;
 }
 
@@ -725,43 +817,37 @@ static void hooks_done(struct oci_hooks *h)
 
 /* ---- linux.namespaces, devices, time offsets, personality ---- */
 
-static int parse_namespaces(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
+static int parse_namespace(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        struct oci_namespace *ns = elem;
+        const struct oci_namespace *earlier = ns - i; /* the array's start */
+        const char *type = NULL;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, parent, "namespaces", &a, &n, err);
-        if (r <= 0)
+        r = get_str(e, ew, "type", &type, err);
+        if (r < 0)
                 return r;
-        fld(what, parent, "namespaces");
-        l->namespaces = xcalloc(n ? n : 1, sizeof(struct oci_namespace));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_namespace *ns = &l->namespaces[l->n_namespaces];
-                const char *type = NULL;
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_str(e, ew, "type", &type, err);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return bad(err, fld(fw, ew, "type"), "required");
-                ns->type = oci_namespace_type_from_string(type);
-                if ((int)ns->type < 0)
-                        return bad(err, fld(fw, ew, "type"), "unknown namespace type '%s'", type);
-                for (size_t j = 0; j < l->n_namespaces; j++)
-                        if (l->namespaces[j].type == ns->type)
-                                return bad(err, fld(fw, ew, "type"), "duplicate namespace '%s'", type);
-                l->n_namespaces++;
-                r = get_strdup(e, ew, "path", &ns->path, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && ns->path[0] != '/')
-                        return bad(err, fld(fw, ew, "path"), "'%s' is not an absolute path", ns->path);
-        }
+        if (r == 0)
+                return bad(err, fld(fw, ew, "type"), "required");
+        ns->type = oci_namespace_type_from_string(type);
+        if ((int)ns->type < 0)
+                return bad(err, fld(fw, ew, "type"), "unknown namespace type '%s'", type);
+        for (size_t j = 0; j < i; j++)
+                if (earlier[j].type == ns->type)
+                        return bad(err, fld(fw, ew, "type"), "duplicate namespace '%s'", type);
+        r = get_strdup(e, ew, "path", &ns->path, err);
+        if (r < 0)
+                return r;
+        if (r > 0 && ns->path[0] != '/')
+                return bad(err, fld(fw, ew, "path"), "'%s' is not an absolute path", ns->path);
         return 0;
+}
+
+static int parse_namespaces(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
+{
+        return get_obj_array(o, parent, "namespaces", sizeof(struct oci_namespace), (void **)&l->namespaces,
+                             &l->n_namespaces, parse_namespace, err);
 }
 
 static int parse_time_offsets(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
@@ -770,10 +856,9 @@ static int parse_time_offsets(jobj *o, const char *parent, struct oci_linux *l, 
         jobj *t;
         int r;
 
-        r = get_obj(o, parent, "timeOffsets", &t, err);
+        r = get_obj_at(o, parent, "timeOffsets", what, &t, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "timeOffsets");
         json_object_object_foreach(t, clock, val)
         {
                 struct oci_time_offset *off;
@@ -798,69 +883,60 @@ static int parse_time_offsets(jobj *o, const char *parent, struct oci_linux *l, 
         return 0;
 }
 
-static int parse_devices(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
+static int parse_device(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        /* fileMode is checked before uid and gid are read */
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_device, "fileMode", file_mode),
+                OPT_FIELD(struct oci_device, "uid", uid),
+                OPT_FIELD(struct oci_device, "gid", gid),
+        };
+        struct oci_device *d = elem;
+        const char *type = NULL;
+        int rmaj, rmin;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, parent, "devices", &a, &n, err);
-        if (r <= 0)
+        r = get_str(e, ew, "type", &type, err);
+        if (r < 0)
                 return r;
-        fld(what, parent, "devices");
-        l->devices = xcalloc(n ? n : 1, sizeof(struct oci_device));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_device *d = &l->devices[l->n_devices++];
-                const char *type = NULL;
-                int rmaj, rmin;
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_str(e, ew, "type", &type, err);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return bad(err, fld(fw, ew, "type"), "required");
-                if (strlen(type) != 1 || !strchr("cbup", type[0]))
-                        return bad(err, fld(fw, ew, "type"), "unknown device type '%s' (c, b, u or p)", type);
-                d->type = type[0];
-                r = get_strdup(e, ew, "path", &d->path, err);
-                if (r < 0)
-                        return r;
-                fld(fw, ew, "path");
-                if (r == 0)
-                        return bad(err, fw, "required");
-                if (clean_abs_path(d->path, fw, &d->path, err) < 0)
-                        return -EINVAL;
-                rmaj = get_i64(e, ew, "major", &d->major, err);
-                rmin = rmaj < 0 ? 0 : get_i64(e, ew, "minor", &d->minor, err);
-                if (rmaj < 0 || rmin < 0)
-                        return -EINVAL;
-                if (d->type != 'p' && (rmaj == 0 || rmin == 0))
-                        return bad(err, fld(fw, ew, rmaj == 0 ? "major" : "minor"), "required for device type '%c'",
-                                   d->type);
-                /* makedev(3) takes 32-bit major and minor numbers (12 and 20 bits in the kernel) */
-                if (d->major < 0 || d->major > UINT32_MAX)
-                        return bad(err, fld(fw, ew, "major"), "%" PRId64 " is out of range", d->major);
-                if (d->minor < 0 || d->minor > UINT32_MAX)
-                        return bad(err, fld(fw, ew, "minor"), "%" PRId64 " is out of range", d->minor);
-                r = get_u32(e, ew, "fileMode", &d->file_mode, err);
-                if (r < 0)
-                        return r;
-                d->has_file_mode = r > 0;
-                if (d->has_file_mode && (d->file_mode & ~07777u))
-                        return bad(err, fld(fw, ew, "fileMode"), "%#o has bits beyond permissions", d->file_mode);
-                r = get_u32(e, ew, "uid", &d->uid, err);
-                if (r < 0)
-                        return r;
-                d->has_uid = r > 0;
-                r = get_u32(e, ew, "gid", &d->gid, err);
-                if (r < 0)
-                        return r;
-                d->has_gid = r > 0;
-        }
+        if (r == 0)
+                return bad(err, fld(fw, ew, "type"), "required");
+        if (strlen(type) != 1 || !strchr("cbup", type[0]))
+                return bad(err, fld(fw, ew, "type"), "unknown device type '%s' (c, b, u or p)", type);
+        d->type = type[0];
+        r = get_strdup(e, ew, "path", &d->path, err);
+        if (r < 0)
+                return r;
+        fld(fw, ew, "path");
+        if (r == 0)
+                return bad(err, fw, "required");
+        if (clean_abs_path(d->path, fw, &d->path, err) < 0)
+                return -EINVAL;
+        rmaj = get_i64(e, ew, "major", &d->major, err);
+        rmin = rmaj < 0 ? 0 : get_i64(e, ew, "minor", &d->minor, err);
+        if (rmaj < 0 || rmin < 0)
+                return -EINVAL;
+        if (d->type != 'p' && (rmaj == 0 || rmin == 0))
+                return bad(err, fld(fw, ew, rmaj == 0 ? "major" : "minor"), "required for device type '%c'", d->type);
+        /* makedev(3) takes 32-bit major and minor numbers (12 and 20 bits in the kernel) */
+        if (d->major < 0 || d->major > UINT32_MAX)
+                return bad(err, fld(fw, ew, "major"), "%" PRId64 " is out of range", d->major);
+        if (d->minor < 0 || d->minor > UINT32_MAX)
+                return bad(err, fld(fw, ew, "minor"), "%" PRId64 " is out of range", d->minor);
+        if (get_opt_field(e, ew, &fields[0], d, err) < 0)
+                return -EINVAL;
+        if (d->has_file_mode && (d->file_mode & ~07777u))
+                return bad(err, fld(fw, ew, "fileMode"), "%#o has bits beyond permissions", d->file_mode);
+        if (get_opt_fields(e, ew, &fields[1], ELEMENTSOF(fields) - 1, d, err) < 0)
+                return -EINVAL;
         return 0;
+}
+
+static int parse_devices(jobj *o, const char *parent, struct oci_linux *l, struct berr **err)
+{
+        return get_obj_array(o, parent, "devices", sizeof(struct oci_device), (void **)&l->devices, &l->n_devices,
+                             parse_device, err);
 }
 
 static int parse_personality(jobj *o, const char *parent, struct oci_personality *p, struct berr **err)
@@ -870,10 +946,9 @@ static int parse_personality(jobj *o, const char *parent, struct oci_personality
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "personality", &x, err);
+        r = get_obj_at(o, parent, "personality", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "personality");
         r = get_str(x, what, "domain", &domain, err);
         if (r < 0)
                 return r;
@@ -923,88 +998,77 @@ static int parse_rootfs_propagation(jobj *o, const char *parent, struct oci_linu
 
 /* ---- linux.resources ---- */
 
-static int parse_device_rules(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
+static int parse_device_rule(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        struct oci_device_rule *d = elem;
+        const char *type = NULL, *access = NULL;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, parent, "devices", &a, &n, err);
-        if (r <= 0)
+        r = get_bool(e, ew, "allow", &d->allow, err);
+        if (r < 0)
                 return r;
-        fld(what, parent, "devices");
-        res->devices = xcalloc(n ? n : 1, sizeof(struct oci_device_rule));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_device_rule *d = &res->devices[res->n_devices++];
-                const char *type = NULL, *access = NULL;
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_bool(e, ew, "allow", &d->allow, err);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return bad(err, fld(fw, ew, "allow"), "required");
-                d->type = 'a';
-                r = get_str(e, ew, "type", &type, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && *type) {
-                        if (strlen(type) != 1 || !strchr("acb", type[0]))
-                                return bad(err, fld(fw, ew, "type"), "unknown device type '%s' (a, c or b)", type);
-                        d->type = type[0];
-                }
-                d->major = d->minor = -1;
-                if (get_i64(e, ew, "major", &d->major, err) < 0 || get_i64(e, ew, "minor", &d->minor, err) < 0)
-                        return -EINVAL;
-                if (d->major < -1 || d->major > UINT32_MAX)
-                        return bad(err, fld(fw, ew, "major"), "%" PRId64 " is out of range", d->major);
-                if (d->minor < -1 || d->minor > UINT32_MAX)
-                        return bad(err, fld(fw, ew, "minor"), "%" PRId64 " is out of range", d->minor);
-                r = get_str(e, ew, "access", &access, err);
-                if (r < 0)
-                        return r;
-                if (r > 0) {
-                        size_t len = strlen(access);
-                        if (len > 3)
+        if (r == 0)
+                return bad(err, fld(fw, ew, "allow"), "required");
+        d->type = 'a';
+        r = get_str(e, ew, "type", &type, err);
+        if (r < 0)
+                return r;
+        if (r > 0 && *type) {
+                if (strlen(type) != 1 || !strchr("acb", type[0]))
+                        return bad(err, fld(fw, ew, "type"), "unknown device type '%s' (a, c or b)", type);
+                d->type = type[0];
+        }
+        d->major = d->minor = -1;
+        if (get_i64(e, ew, "major", &d->major, err) < 0 || get_i64(e, ew, "minor", &d->minor, err) < 0)
+                return -EINVAL;
+        if (d->major < -1 || d->major > UINT32_MAX)
+                return bad(err, fld(fw, ew, "major"), "%" PRId64 " is out of range", d->major);
+        if (d->minor < -1 || d->minor > UINT32_MAX)
+                return bad(err, fld(fw, ew, "minor"), "%" PRId64 " is out of range", d->minor);
+        r = get_str(e, ew, "access", &access, err);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                size_t len = strlen(access);
+                if (len > 3)
+                        return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'", access);
+                for (size_t j = 0; j < len; j++)
+                        if (!strchr("rwm", access[j]) || memchr(access, access[j], j))
                                 return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'", access);
-                        for (size_t j = 0; j < len; j++)
-                                if (!strchr("rwm", access[j]) || memchr(access, access[j], j))
-                                        return bad(err, fld(fw, ew, "access"), "'%s' is not a subset of 'rwm'", access);
-                        memcpy(d->access, access, len + 1);
-                }
+                memcpy(d->access, access, len + 1);
         }
         return 0;
 }
 
+static int parse_device_rules(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
+{
+        return get_obj_array(o, parent, "devices", sizeof(struct oci_device_rule), (void **)&res->devices,
+                             &res->n_devices, parse_device_rule, err);
+}
+
 static int parse_memory(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_memory, "limit", limit),
+                OPT_FIELD(struct oci_memory, "reservation", reservation),
+                OPT_FIELD(struct oci_memory, "swap", swap),
+                OPT_FIELD(struct oci_memory, "kernel", kernel),
+                OPT_FIELD(struct oci_memory, "kernelTCP", kernel_tcp),
+                OPT_FIELD(struct oci_memory, "swappiness", swappiness),
+                OPT_FIELD(struct oci_memory, "disableOOMKiller", disable_oom_killer),
+                OPT_FIELD(struct oci_memory, "useHierarchy", use_hierarchy),
+        };
         struct oci_memory *m = &res->memory;
         char what[FIELD_MAX], fw[FIELD_MAX];
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "memory", &x, err);
+        r = get_obj_at(o, parent, "memory", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "memory");
-#define OPT(getter, key, field)                                                                                        \
-        do {                                                                                                           \
-                r = getter(x, what, key, &m->field, err);                                                              \
-                if (r < 0)                                                                                             \
-                        return r;                                                                                      \
-                m->has_##field = r > 0;                                                                                \
-        } while (0)
-        OPT(get_i64, "limit", limit);
-        OPT(get_i64, "reservation", reservation);
-        OPT(get_i64, "swap", swap);
-        OPT(get_i64, "kernel", kernel);
-        OPT(get_i64, "kernelTCP", kernel_tcp);
-        OPT(get_u64, "swappiness", swappiness);
-        OPT(get_bool, "disableOOMKiller", disable_oom_killer);
-        OPT(get_bool, "useHierarchy", use_hierarchy);
-#undef OPT
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), m, err) < 0)
+                return -EINVAL;
         if (get_bool(x, what, "checkBeforeUpdate", &m->check_before_update, err) < 0)
                 return -EINVAL;
         if (m->has_swappiness && m->swappiness > 100)
@@ -1019,30 +1083,25 @@ static int parse_memory(jobj *o, const char *parent, struct oci_resources *res, 
 
 static int parse_cpu(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_cpu, "shares", shares),
+                OPT_FIELD(struct oci_cpu, "quota", quota),
+                OPT_FIELD(struct oci_cpu, "burst", burst),
+                OPT_FIELD(struct oci_cpu, "period", period),
+                OPT_FIELD(struct oci_cpu, "realtimeRuntime", realtime_runtime),
+                OPT_FIELD(struct oci_cpu, "realtimePeriod", realtime_period),
+                OPT_FIELD(struct oci_cpu, "idle", idle),
+        };
         struct oci_cpu *c = &res->cpu;
         char what[FIELD_MAX], fw[FIELD_MAX];
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "cpu", &x, err);
+        r = get_obj_at(o, parent, "cpu", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "cpu");
-#define OPT(getter, key, field)                                                                                        \
-        do {                                                                                                           \
-                r = getter(x, what, key, &c->field, err);                                                              \
-                if (r < 0)                                                                                             \
-                        return r;                                                                                      \
-                c->has_##field = r > 0;                                                                                \
-        } while (0)
-        OPT(get_u64, "shares", shares);
-        OPT(get_i64, "quota", quota);
-        OPT(get_u64, "burst", burst);
-        OPT(get_u64, "period", period);
-        OPT(get_i64, "realtimeRuntime", realtime_runtime);
-        OPT(get_u64, "realtimePeriod", realtime_period);
-        OPT(get_i64, "idle", idle);
-#undef OPT
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), c, err) < 0)
+                return -EINVAL;
         if (get_strdup(x, what, "cpus", &c->cpus, err) < 0 || get_strdup(x, what, "mems", &c->mems, err) < 0)
                 return -EINVAL;
         if (c->cpus && *c->cpus && check_cpu_list(c->cpus, fld(fw, what, "cpus"), err) < 0)
@@ -1055,81 +1114,47 @@ static int parse_cpu(jobj *o, const char *parent, struct oci_resources *res, str
         return 0;
 }
 
-static int parse_weight_devices(jobj *o, const char *parent, struct oci_block_io *b, struct berr **err)
+/*
+ * The required major and minor numbers of a blockIO device entry; with rate_key,
+ * a required rate too (read before any of them is found missing).
+ */
+static int get_blkio_device(jobj *e, const char *ew, int64_t *major, int64_t *minor, const char *rate_key,
+                            uint64_t *rate, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
-        int r;
+        char fw[FIELD_MAX];
+        int rm, rn, rr = 1;
 
-        r = get_arr(o, parent, "weightDevice", &a, &n, err);
-        if (r <= 0)
-                return r;
-        fld(what, parent, "weightDevice");
-        b->weight_devices = xcalloc(n ? n : 1, sizeof(struct oci_weight_device));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_weight_device *w = &b->weight_devices[b->n_weight_devices++];
-                uint32_t v;
-                int rm, rn;
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                rm = get_i64(e, ew, "major", &w->major, err);
-                rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", &w->minor, err);
-                if (rm < 0 || rn < 0)
-                        return -EINVAL;
-                if (rm == 0 || rn == 0)
-                        return bad(err, fld(fw, ew, rm == 0 ? "major" : "minor"), "required");
-                if (w->major < 0 || w->major > UINT32_MAX || w->minor < 0 || w->minor > UINT32_MAX)
-                        return bad(err, ew, "device number out of range");
-                r = get_u32(e, ew, "weight", &v, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && v > UINT16_MAX)
-                        return bad(err, fld(fw, ew, "weight"), "%u is out of range", v);
-                w->has_weight = r > 0;
-                w->weight = (uint16_t)v;
-                r = get_u32(e, ew, "leafWeight", &v, err);
-                if (r < 0)
-                        return r;
-                if (r > 0 && v > UINT16_MAX)
-                        return bad(err, fld(fw, ew, "leafWeight"), "%u is out of range", v);
-                w->has_leaf_weight = r > 0;
-                w->leaf_weight = (uint16_t)v;
-        }
+        rm = get_i64(e, ew, "major", major, err);
+        rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", minor, err);
+        if (rate_key)
+                rr = rn < 0 ? -EINVAL : get_u64(e, ew, rate_key, rate, err);
+        if (rm < 0 || rn < 0 || rr < 0)
+                return -EINVAL;
+        if (rm == 0 || rn == 0 || rr == 0)
+                return bad(err, fld(fw, ew, rm == 0 ? "major" : rn == 0 ? "minor" : rate_key), "required");
+        if (*major < 0 || *major > UINT32_MAX || *minor < 0 || *minor > UINT32_MAX)
+                return bad(err, ew, "device number out of range");
         return 0;
 }
 
-static int parse_throttle(jobj *o, const char *parent, const char *key, struct oci_throttle_device **ret, size_t *ret_n,
-                          struct berr **err)
+static int parse_weight_device(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
-        int r;
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_weight_device, "weight", weight),
+                OPT_FIELD(struct oci_weight_device, "leafWeight", leaf_weight),
+        };
+        struct oci_weight_device *w = elem;
 
-        r = get_arr(o, parent, key, &a, &n, err);
-        if (r <= 0)
-                return r;
-        fld(what, parent, key);
-        *ret = xcalloc(n ? n : 1, sizeof(struct oci_throttle_device));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_throttle_device *t = &(*ret)[(*ret_n)++];
-                int rm, rn, rr;
+        if (get_blkio_device(e, ew, &w->major, &w->minor, NULL, NULL, err) < 0)
+                return -EINVAL;
+        return get_opt_fields(e, ew, fields, ELEMENTSOF(fields), w, err);
+}
 
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                rm = get_i64(e, ew, "major", &t->major, err);
-                rn = rm < 0 ? -EINVAL : get_i64(e, ew, "minor", &t->minor, err);
-                rr = rn < 0 ? -EINVAL : get_u64(e, ew, "rate", &t->rate, err);
-                if (rm < 0 || rn < 0 || rr < 0)
-                        return -EINVAL;
-                if (rm == 0 || rn == 0 || rr == 0)
-                        return bad(err, fld(fw, ew, rm == 0 ? "major" : rn == 0 ? "minor" : "rate"), "required");
-                if (t->major < 0 || t->major > UINT32_MAX || t->minor < 0 || t->minor > UINT32_MAX)
-                        return bad(err, ew, "device number out of range");
-        }
-        return 0;
+static int parse_throttle_device(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
+{
+        struct oci_throttle_device *t = elem;
+
+        return get_blkio_device(e, ew, &t->major, &t->minor, "rate", &t->rate, err);
 }
 
 static int parse_block_io(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
@@ -1140,106 +1165,85 @@ static int parse_block_io(jobj *o, const char *parent, struct oci_resources *res
                 [OCI_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
                 [OCI_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
         };
+        static const struct opt_field fields[] = {
+                OPT_FIELD(struct oci_block_io, "weight", weight),
+                OPT_FIELD(struct oci_block_io, "leafWeight", leaf_weight),
+        };
         struct oci_block_io *b = &res->block_io;
-        char what[FIELD_MAX], fw[FIELD_MAX];
-        uint32_t v;
+        char what[FIELD_MAX];
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "blockIO", &x, err);
+        r = get_obj_at(o, parent, "blockIO", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "blockIO");
         res->has_block_io = true;
-        r = get_u32(x, what, "weight", &v, err);
-        if (r < 0)
-                return r;
-        if (r > 0 && v > UINT16_MAX)
-                return bad(err, fld(fw, what, "weight"), "%u is out of range", v);
-        b->has_weight = r > 0;
-        b->weight = (uint16_t)v;
-        r = get_u32(x, what, "leafWeight", &v, err);
-        if (r < 0)
-                return r;
-        if (r > 0 && v > UINT16_MAX)
-                return bad(err, fld(fw, what, "leafWeight"), "%u is out of range", v);
-        b->has_leaf_weight = r > 0;
-        b->leaf_weight = (uint16_t)v;
-        if (parse_weight_devices(x, what, b, err) < 0)
+        if (get_opt_fields(x, what, fields, ELEMENTSOF(fields), b, err) < 0 ||
+            get_obj_array(x, what, "weightDevice", sizeof(struct oci_weight_device), (void **)&b->weight_devices,
+                          &b->n_weight_devices, parse_weight_device, err) < 0)
                 return -EINVAL;
         for (int k = 0; k < _OCI_THROTTLE_MAX; k++)
-                if (parse_throttle(x, what, throttle_keys[k], &b->throttle[k], &b->n_throttle[k], err) < 0)
+                if (get_obj_array(x, what, throttle_keys[k], sizeof(struct oci_throttle_device),
+                                  (void **)&b->throttle[k], &b->n_throttle[k], parse_throttle_device, err) < 0)
                         return -EINVAL;
+        return 0;
+}
+
+static int parse_hugepage_limit(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
+{
+        struct oci_hugepage_limit *h = elem;
+        char fw[FIELD_MAX];
+        int r;
+
+        r = get_strdup(e, ew, "pageSize", &h->page_size, err);
+        if (r < 0)
+                return r;
+        if (r == 0 || !*h->page_size)
+                return bad(err, fld(fw, ew, "pageSize"), "required");
+        /* becomes part of a cgroup file name (hugetlb.<size>.limit_in_bytes) */
+        for (const char *c = h->page_size; *c; c++)
+                if (!strchr("0123456789KMGBkmgb", *c))
+                        return bad(err, fld(fw, ew, "pageSize"), "invalid page size '%s'", h->page_size);
+        if (get_u64(e, ew, "limit", &h->limit, err) < 0)
+                return -EINVAL;
         return 0;
 }
 
 static int parse_hugepages(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
-        char what[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *a, *e = NULL;
-        size_t n;
+        return get_obj_array(o, parent, "hugepageLimits", sizeof(struct oci_hugepage_limit),
+                             (void **)&res->hugepage_limits, &res->n_hugepage_limits, parse_hugepage_limit, err);
+}
+
+static int parse_net_priority(jobj *e, const char *ew, size_t i, void *elem, struct berr **err)
+{
+        struct oci_net_priority *p = elem;
+        char fw[FIELD_MAX];
         int r;
 
-        r = get_arr(o, parent, "hugepageLimits", &a, &n, err);
-        if (r <= 0)
+        r = get_strdup(e, ew, "name", &p->name, err);
+        if (r < 0)
                 return r;
-        fld(what, parent, "hugepageLimits");
-        res->hugepage_limits = xcalloc(n ? n : 1, sizeof(struct oci_hugepage_limit));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_hugepage_limit *h = &res->hugepage_limits[res->n_hugepage_limits++];
-
-                if (elem_obj(a, i, idx(ew, what, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_strdup(e, ew, "pageSize", &h->page_size, err);
-                if (r < 0)
-                        return r;
-                if (r == 0 || !*h->page_size)
-                        return bad(err, fld(fw, ew, "pageSize"), "required");
-                /* becomes part of a cgroup file name (hugetlb.<size>.limit_in_bytes) */
-                for (const char *c = h->page_size; *c; c++)
-                        if (!strchr("0123456789KMGBkmgb", *c))
-                                return bad(err, fld(fw, ew, "pageSize"), "invalid page size '%s'", h->page_size);
-                if (get_u64(e, ew, "limit", &h->limit, err) < 0)
-                        return -EINVAL;
-        }
-        return 0;
+        if (r == 0 || !*p->name)
+                return bad(err, fld(fw, ew, "name"), "required");
+        return get_u32(e, ew, "priority", &p->priority, err);
 }
 
 static int parse_network(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
 {
-        char what[FIELD_MAX], pw[FIELD_MAX], ew[FIELD_MAX], fw[FIELD_MAX];
-        jobj *x, *a, *e = NULL;
-        size_t n;
+        static const struct opt_field class_id = OPT_FIELD(struct oci_resources, "classID", class_id);
+        char what[FIELD_MAX];
+        jobj *x;
         int r;
 
-        r = get_obj(o, parent, "network", &x, err);
+        r = get_obj_at(o, parent, "network", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "network");
         res->has_network = true;
-        r = get_u32(x, what, "classID", &res->class_id, err);
-        if (r < 0)
-                return r;
-        res->has_class_id = r > 0;
-        r = get_arr(x, what, "priorities", &a, &n, err);
-        if (r <= 0)
-                return r;
-        fld(pw, what, "priorities");
-        res->net_priorities = xcalloc(n ? n : 1, sizeof(struct oci_net_priority));
-        for (size_t i = 0; i < n; i++) {
-                struct oci_net_priority *p = &res->net_priorities[res->n_net_priorities++];
-
-                if (elem_obj(a, i, idx(ew, pw, i), &e, err) < 0)
-                        return -EINVAL;
-                r = get_strdup(e, ew, "name", &p->name, err);
-                if (r < 0)
-                        return r;
-                if (r == 0 || !*p->name)
-                        return bad(err, fld(fw, ew, "name"), "required");
-                if (get_u32(e, ew, "priority", &p->priority, err) < 0)
-                        return -EINVAL;
-        }
-        return 0;
+        if (get_opt_field(x, what, &class_id, res, err) < 0)
+                return -EINVAL;
+        return get_obj_array(x, what, "priorities", sizeof(struct oci_net_priority), (void **)&res->net_priorities,
+                             &res->n_net_priorities, parse_net_priority, err);
 }
 
 static int parse_rdma(jobj *o, const char *parent, struct oci_resources *res, struct berr **err)
@@ -1249,10 +1253,9 @@ static int parse_rdma(jobj *o, const char *parent, struct oci_resources *res, st
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "rdma", &x, err);
+        r = get_obj_at(o, parent, "rdma", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "rdma");
         if ((size_t)json_object_object_length(x) > SPEC_MAX_ITEMS)
                 return bad(err, what, "too many entries (at most %d)", SPEC_MAX_ITEMS);
         v = xcalloc(1, sizeof(char *));
@@ -1496,10 +1499,9 @@ static int parse_seccomp(jobj *o, const char *parent, struct oci_linux *l, struc
         jobj *x;
         int r;
 
-        r = get_obj(o, parent, "seccomp", &x, err);
+        r = get_obj_at(o, parent, "seccomp", what, &x, err);
         if (r <= 0)
                 return r;
-        fld(what, parent, "seccomp");
         sc = l->seccomp = xzalloc(sizeof(*sc));
         if (parse_action(x, what, "defaultAction", true, &sc->default_action, err) < 0)
                 return -EINVAL;

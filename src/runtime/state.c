@@ -195,7 +195,7 @@ char *state_now_rfc3339(void)
         return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }
 
-static struct json_object *annotations_json(char *const *a)
+struct json_object *container_annotations_json(char *const *a)
 {
         struct json_object *o = json_new_object();
 
@@ -204,20 +204,35 @@ static struct json_object *annotations_json(char *const *a)
         return o;
 }
 
-char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty)
+struct json_object *container_info_oci_json(const struct container_info *ci)
 {
-        _cleanup_json_ struct json_object *o = json_new_object();
+        struct json_object *o = json_new_object();
 
         json_add_string(o, "ociVersion", BERTH_SPEC_VERSION);
-        json_add_string(o, "id", st->id);
-        json_add_int(o, "pid", status == CONTAINER_STOPPED ? 0 : st->pid);
-        json_add_string(o, "status", container_status_to_string(status));
-        json_add_string(o, "bundle", st->bundle);
-        json_add_string(o, "rootfs", st->rootfs);
-        json_add_string(o, "created", st->created);
+        json_add_string(o, "id", ci->id);
+        json_add_int(o, "pid", ci->pid);
+        json_add_string(o, "status", container_status_to_string(ci->status));
+        json_add_string(o, "bundle", ci->bundle);
+        json_add_string(o, "rootfs", ci->rootfs);
+        json_add_string(o, "created", ci->created);
+        return o;
+}
+
+char *state_oci_json(const struct container_state *st, enum container_status status, bool pretty)
+{
+        const struct container_info view = {
+                .id = st->id,
+                .pid = status == CONTAINER_STOPPED ? 0 : st->pid,
+                .status = status,
+                .bundle = st->bundle,
+                .rootfs = st->rootfs,
+                .created = st->created,
+        };
+        _cleanup_json_ struct json_object *o = container_info_oci_json(&view);
+
         json_add_string(o, "owner", st->owner ? st->owner : "");
         if (st->annotations && st->annotations[0])
-                json_add(o, "annotations", annotations_json(st->annotations));
+                json_add(o, "annotations", container_annotations_json(st->annotations));
         return json_dump(o, pretty);
 }
 
@@ -234,7 +249,7 @@ int state_write(int dirfd, const struct container_state *st, struct berr **err)
         json_add_string(o, "rootfs", st->rootfs);
         json_add_string(o, "created", st->created);
         json_add_string(o, "owner", st->owner ? st->owner : "");
-        json_add(o, "annotations", annotations_json(st->annotations));
+        json_add(o, "annotations", container_annotations_json(st->annotations));
         json_add_string(o, "cgroup", st->cgroup);
         json_add_bool(o, "systemd", st->systemd);
         json_add_bool(o, "rootless", st->rootless);

@@ -146,6 +146,31 @@ int sync_expect(int sock, enum sync_type want, char **ret_payload, size_t *ret_l
         return 0;
 }
 
+int sync_expect_exec(int sock, struct berr **err)
+{
+        _cleanup_free_ char *payload = NULL;
+        enum sync_type type;
+        size_t len;
+        struct berr *e = NULL;
+        int r;
+
+        r = sync_recv(sock, &type, &payload, &len, NULL, &e);
+        if (r == -EPIPE) {
+                berr_free(e);
+                return 0;
+        }
+        if (r < 0) {
+                if (err)
+                        *err = e;
+                else
+                        berr_free(e);
+                return r;
+        }
+        if (type == SYNC_ERROR)
+                return sync_error_from_payload(payload, len, err);
+        return berr_set(err, EPROTO, "unexpected sync message %u", (unsigned) type);
+}
+
 void sync_fail(int sock, struct berr *err)
 {
         const char *msg = berr_msg(err);

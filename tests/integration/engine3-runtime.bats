@@ -59,3 +59,16 @@ setup() {
         [[ "$(berth stats --no-stream --format '{{.MemUsage}}' c)" == *"/ 96MiB" ]]
         [ "$(berth inspect -f '{{.HostConfig.PidsLimit}}' c)" = "30" ]
 }
+
+@test "--runtime takes a name found in PATH, as podman does, and refuses what is not an executable" {
+        berth run --rm --runtime runc busybox true
+        berth run -d --name c --runtime runc busybox sleep 1000 >/dev/null
+        [ "$(berth inspect -f '{{.HostConfig.Runtime}}' c)" = "$RUNC" ]
+        berth rm -f c >/dev/null
+        for bad in no-such-runtime ./runc ../bin/runc /etc/passwd ''; do
+                run berth run --rm --runtime "$bad" busybox true
+                [ "$status" -eq 125 ]
+                [[ "$output" == *"--runtime '$bad': no such executable"* ]]
+        done
+        [ -z "$(berth ps -aq)" ]
+}
