@@ -66,7 +66,8 @@ struct cgroup_hierarchy *cgroup_find_hierarchy(const struct cgroup *cg, const ch
 struct cgroup_hierarchy *cgroup_primary_hierarchy(const struct cgroup *cg);
 /* Opens <mountpoint>/<h->name><h->path> as an O_DIRECTORY fd. */
 int cgroup_open_hierarchy_dir(const struct cgroup *cg, const struct cgroup_hierarchy *h, struct berr **err);
-/* Creates h->path level by level, calling init(parentfd, newfd) for each level made (may be NULL). */
+/* Creates h->path level by level, calling init(parentfd, dirfd) for every level, made or found (may be NULL;
+ * must be idempotent: a level found may have been made by another process and not set up yet). */
 int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h, int (*init)(int parentfd, int dirfd,
                      struct berr **err), struct berr **err);
 

@@ -728,15 +728,18 @@ static int make_dirs_once(const struct cgroup *cg, struct cgroup_hierarchy *h, c
                         return -ENOENT;
                 if (child < 0)
                         return berr_sys(err, "open cgroup '%s' under '%s'", parts[i], root);
-                if (made) {
-                        /* below a level we made, every level is new: ours to remove */
-                        if (h->created == 0)
-                                h->created = (unsigned) (n - i);
-                        if (init) {
-                                r = init(fd, child, err);
-                                if (r < 0)
-                                        return r;
-                        }
+                /* below a level we made, every level is new: ours to remove */
+                if (made && h->created == 0)
+                        h->created = (unsigned) (n - i);
+                /* init runs on levels that existed too: another process may have just made one and
+                 * not yet set it up (a v1 cpuset with empty cpus, which its children would copy).
+                 * init is idempotent and fills in only what is still empty. */
+                if (init) {
+                        r = init(fd, child, err);
+                        if (r == -ENOENT)
+                                return -ENOENT; /* removed meanwhile by its last user: again */
+                        if (r < 0)
+                                return r;
                 }
                 closep(&fd);
                 fd = TAKE_FD(child);

@@ -302,6 +302,31 @@ TEST(create_destroy_removes_only_what_it_made) {
         ASSERT_OK_ERR(cgroup_destroy(b, &err), &err); /* missing is fine */
 }
 
+/* A v1 cpuset level that another process has made but not yet set up (empty cpus and mems) is set
+ * up by the next one that finds it, so the container below it does not copy empty sets (50
+ * concurrent runs failed with ENOSPC on cgroup.procs before). */
+TEST(v1_cpuset_level_found_half_made_is_set_up) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        _cleanup_free_ char *cpus = NULL, *mems = NULL;
+        struct cgroup_env env;
+
+        fake_v1(&env);
+        write_text("cg/cpuset/cpuset.cpus", "0-1\n");
+        write_text("cg/cpuset/cpuset.mems", "0\n");
+        ASSERT_OK(mkdir("cg/cpuset/half", 0755));
+        write_text("cg/cpuset/half/cpuset.cpus", "");
+        write_text("cg/cpuset/half/cpuset.mems", "");
+        ASSERT_OK(cgroup_new(&env, "/half/c1", "c1", &cg, NULL));
+        ASSERT_OK_ERR(cgroup_create(cg, &err), &err);
+        cpus = read_text("cg/cpuset/half/cpuset.cpus");
+        mems = read_text("cg/cpuset/half/cpuset.mems");
+        ASSERT_TRUE(strncmp(cpus, "0-1", 3) == 0);
+        ASSERT_TRUE(strncmp(mems, "0", 1) == 0);
+        ASSERT_EQ(cgroup_find_hierarchy(cg, "cpuset")->created, 1); /* found, not made: not ours to remove */
+        ASSERT_OK_ERR(cgroup_destroy(cg, &err), &err);
+}
+
 TEST(default_parent_removed_by_the_last_container) {
         _cleanup_(cgroup_freep) struct cgroup *a = NULL, *b = NULL;
         struct cgroup_env env;
