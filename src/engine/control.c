@@ -32,15 +32,6 @@
 #define STATS_LINE_MAX (64U << 10)
 #define NETDEV_MAX     (256U << 10)
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
 static int require_running(const struct engine_container *c, struct berr **err)
 {
         if (c->state != ENGINE_STATE_RUNNING && c->state != ENGINE_STATE_PAUSED)
@@ -129,7 +120,7 @@ int engine_pids(struct engine *e, const struct engine_container *c, pid_t **ret,
 
 static uint64_t ju64(struct json_object *o, const char *a, const char *b)
 {
-        struct json_object *v = jget(jget(o, a), b);
+        struct json_object *v = json_field(json_field(o, a), b);
 
         return v ? json_object_get_uint64(v) : 0;
 }
@@ -197,17 +188,17 @@ int engine_stats_sample(struct engine *e, const struct engine_container *c, stru
         r = json_parse_buf(text, strlen(text), &o, err);
         if (r < 0)
                 return r;
-        data = jget(o, "data");
+        data = json_field(o, "data");
         memset(ret, 0, sizeof(*ret));
-        ret->cpu_ns = ju64(jget(data, "cpu"), "usage", "total");
-        ret->mem_usage = ju64(jget(data, "memory"), "usage", "usage");
-        ret->mem_limit = ju64(jget(data, "memory"), "usage", "limit");
+        ret->cpu_ns = ju64(json_field(data, "cpu"), "usage", "total");
+        ret->mem_usage = ju64(json_field(data, "memory"), "usage", "usage");
+        ret->mem_limit = ju64(json_field(data, "memory"), "usage", "limit");
         ret->pids = ju64(data, "pids", "current");
-        bio = jget(jget(data, "blkio"), "ioServiceBytesRecursive");
+        bio = json_field(json_field(data, "blkio"), "ioServiceBytesRecursive");
         for (size_t i = 0; bio && i < json_object_array_length(bio); i++) {
                 struct json_object *x = json_object_array_get_idx(bio, i);
-                const char *op = json_object_get_string(jget(x, "op"));
-                uint64_t v = json_object_get_uint64(jget(x, "value"));
+                const char *op = json_object_get_string(json_field(x, "op"));
+                uint64_t v = json_object_get_uint64(json_field(x, "value"));
                 if (streq_ptr(op, "Read"))
                         ret->blk_read += v;
                 else if (streq_ptr(op, "Write"))
@@ -264,7 +255,7 @@ static int external_update(struct engine *e, const struct engine_container *c, c
 
 static int64_t jint(struct json_object *o, const char *key)
 {
-        struct json_object *v = jget(o, key);
+        struct json_object *v = json_field(o, key);
 
         return v ? json_object_get_int64(v) : 0;
 }
@@ -294,7 +285,7 @@ int engine_update_memory(int64_t memory, int64_t memory_swap, const struct engin
 int engine_update(struct engine *e, struct engine_container *c, const struct engine_update *u, struct berr **err)
 {
         struct runtime_ctx ctx = {.root = e->runtime_root};
-        struct json_object *hc = jget(c->config, "HostConfig");
+        struct json_object *hc = json_field(c->config, "HostConfig");
         struct oci_resources res = {0};
         int r;
 

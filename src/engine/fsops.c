@@ -626,25 +626,16 @@ int engine_diff(struct engine *e, const struct engine_container *c, FILE *out, s
 
 /* ---- commit ---- */
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
 /* The container's Config as an image config's "config" (docker's commit keeps the run settings). */
 static struct json_object *commit_config(const struct engine_container *c)
 {
         static const char *const keys[] = {"User",        "ExposedPorts", "Env",        "Cmd",
                                            "Healthcheck", "Volumes",      "WorkingDir", "Entrypoint",
                                            "Labels",      "StopSignal",   "OnBuild",    NULL};
-        struct json_object *cfg = jget(c->config, "Config"), *out = json_new_object(), *v;
+        struct json_object *cfg = json_field(c->config, "Config"), *out = json_new_object(), *v;
 
         for (size_t i = 0; keys[i]; i++)
-                if ((v = jget(cfg, keys[i])))
+                if ((v = json_field(cfg, keys[i])))
                         json_add(out, keys[i], json_object_get(v));
         return out;
 }

@@ -67,15 +67,6 @@ void health_apply_result(struct health_state *s, bool success, bool in_start_per
                 s->status = HEALTH_UNHEALTHY;
 }
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
 static int64_t now_ns(void)
 {
         struct timespec ts;
@@ -201,14 +192,14 @@ static char **test_argv(struct json_object *test)
 
 bool health_configured(struct json_object *config)
 {
-        _cleanup_(strv_freep) char **argv = test_argv(jget(jget(jget(config, "Config"), "Healthcheck"), "Test"));
+        _cleanup_(strv_freep) char **argv = test_argv(json_field(json_field(json_field(config, "Config"), "Healthcheck"), "Test"));
 
         return argv != NULL;
 }
 
 static int64_t dur(struct json_object *hc, const char *key, int64_t def)
 {
-        struct json_object *v = jget(hc, key);
+        struct json_object *v = json_field(hc, key);
         int64_t x = v ? json_object_get_int64(v) : 0;
 
         return x > 0 ? x : def;
@@ -233,8 +224,8 @@ static void checker_main(const char *db_path, const char *id, const char *runtim
 
         if (db_open(db_path, &db, NULL) < 0 || records_get(db, id, &c, NULL) <= 0)
                 return;
-        hc = jget(jget(c->config, "Config"), "Healthcheck");
-        argv = test_argv(jget(hc, "Test"));
+        hc = json_field(json_field(c->config, "Config"), "Healthcheck");
+        argv = test_argv(json_field(hc, "Test"));
         if (!argv || db_migrate(db, "health", health_migrations, ELEMENTSOF(health_migrations), NULL) < 0)
                 return;
         ck.argv = argv;

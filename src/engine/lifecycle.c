@@ -108,22 +108,6 @@ char *engine_container_log_path(const struct engine *e, const char *id)
 
 /* ---- small JSON helpers ---- */
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-        struct json_object *v = jget(o, key);
-
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* ---- locks ---- */
 
 static int lock_container(const struct engine *e, const char *id, bool wait, struct berr **err)
@@ -182,8 +166,8 @@ static struct json_object *merge_env(struct json_object *image_env, struct json_
 
 static void merge_default(struct json_object *cfg, struct json_object *img, const char *key)
 {
-        struct json_object *v = jget(img, key);
-        struct json_object *mine = jget(cfg, key);
+        struct json_object *v = json_field(img, key);
+        struct json_object *mine = json_field(cfg, key);
         bool empty = !mine || (json_object_is_type(mine, json_type_string) && !*json_object_get_string(mine));
 
         if (v && empty)
@@ -195,8 +179,8 @@ static void merge_image_config(struct json_object *cfg, struct json_object *img)
 {
         struct json_object *labels = json_new_object(), *v;
 
-        json_add(cfg, "Env", merge_env(jget(img, "Env"), jget(cfg, "Env")));
-        if (!jget(cfg, "Entrypoint")) {
+        json_add(cfg, "Env", merge_env(json_field(img, "Env"), json_field(cfg, "Env")));
+        if (!json_field(cfg, "Entrypoint")) {
                 merge_default(cfg, img, "Entrypoint");
                 merge_default(cfg, img, "Cmd");
         }
@@ -206,10 +190,10 @@ static void merge_image_config(struct json_object *cfg, struct json_object *img)
         merge_default(cfg, img, "Volumes");
         merge_default(cfg, img, "ExposedPorts");
         merge_default(cfg, img, "Healthcheck");
-        if ((v = jget(img, "Labels"))) {
+        if ((v = json_field(img, "Labels"))) {
                 json_object_object_foreach(v, k, val) json_object_object_add(labels, k, json_object_get(val));
         }
-        if ((v = jget(cfg, "Labels"))) {
+        if ((v = json_field(cfg, "Labels"))) {
                 json_object_object_foreach(v, k2, val2) json_object_object_add(labels, k2, json_object_get(val2));
         }
         json_add(cfg, "Labels", labels);
@@ -254,8 +238,8 @@ static int write_etc_files(const char *dir, const char *hostname, bool host_netw
 static int prepare_dir(struct engine *e, const struct engine_container *c, struct berr **err)
 {
         _cleanup_free_ char *dir = engine_container_dir(e, c->id);
-        struct json_object *cfg = jget(c->config, "Config"), *hc = jget(c->config, "HostConfig");
-        const char *hostname = jstr(cfg, "Hostname"), *net = jstr(hc, "NetworkMode");
+        struct json_object *cfg = json_field(c->config, "Config"), *hc = json_field(c->config, "HostConfig");
+        const char *hostname = json_field_string(cfg, "Hostname"), *net = json_field_string(hc, "NetworkMode");
         char short_id[ENGINE_SHORT_ID_LEN + 1];
         char host[HOST_NAME_MAX + 1];
         bool host_net = net && streq(net, "host");
@@ -269,14 +253,14 @@ static int prepare_dir(struct engine *e, const struct engine_container *c, struc
         } else if (!hostname || !*hostname) {
                 json_add_string(cfg, "Hostname", short_id);
         }
-        return write_etc_files(dir, jstr(cfg, "Hostname"), host_net, err);
+        return write_etc_files(dir, json_field_string(cfg, "Hostname"), host_net, err);
 }
 
 /* HostConfig.CgroupnsMode: "host" or "private"; unset or "": docker's default, private on a cgroup v2
  * host and the host's on v1 */
 static int default_cgroupns(struct json_object *hc, struct berr **err)
 {
-        const char *m = jstr(hc, "CgroupnsMode");
+        const char *m = json_field_string(hc, "CgroupnsMode");
         enum cgroup_mode mode;
         int r;
 
@@ -317,14 +301,14 @@ int engine_create(struct engine *e, struct engine_create_opts *opts, struct engi
                 if (r < 0)
                         return r;
         }
-        cfg = jget(c->config, "Config");
+        cfg = json_field(c->config, "Config");
         if (!cfg) {
                 cfg = json_new_object();
                 json_add(c->config, "Config", cfg);
         }
-        if (!jget(c->config, "HostConfig"))
+        if (!json_field(c->config, "HostConfig"))
                 json_add(c->config, "HostConfig", json_new_object());
-        r = default_cgroupns(jget(c->config, "HostConfig"), err);
+        r = default_cgroupns(json_field(c->config, "HostConfig"), err);
         if (r < 0)
                 return r;
         merge_image_config(cfg, ic->config);
@@ -429,7 +413,7 @@ static int mount_rootfs(struct engine *e, const struct engine_container *c, cons
          * when it is unmounted (which waits for the journal: 1-20 ms here) */
         struct snapshot_mount_opts mo = {
                 .mode = SNAPSHOT_MOUNT_AUTO,
-                .volatile_upper = json_object_get_boolean(jget(jget(c->config, "HostConfig"), "AutoRemove")),
+                .volatile_upper = json_object_get_boolean(json_field(json_field(c->config, "HostConfig"), "AutoRemove")),
         };
         struct image_layer *layers = NULL;
         size_t n = 0;
@@ -491,13 +475,13 @@ static void push_arg(char ***v, const char *a, const char *b)
 static char **monitor_args(struct engine *e, const struct engine_container *c, const char *exe, const char *dir,
                            int ctl_fd)
 {
-        struct json_object *cfg = jget(c->config, "Config"), *hc = jget(c->config, "HostConfig");
-        struct json_object *rp = jget(hc, "RestartPolicy"), *lc = jget(jget(hc, "LogConfig"), "Config");
+        struct json_object *cfg = json_field(c->config, "Config"), *hc = json_field(c->config, "HostConfig");
+        struct json_object *rp = json_field(hc, "RestartPolicy"), *lc = json_field(json_field(hc, "LogConfig"), "Config");
         _cleanup_free_ char *rootfs = path_join(dir, "rootfs"), *state = engine_container_state_dir(e, c->id),
                             *log = engine_container_log_path(e, c->id), *db = path_join(e->root, STORE_DB_NAME),
                             *rtroot = NULL, *cg = cgroups_path_of(c->id), *fd = xasprintf("%d", MONITOR_CTL_FD),
                             *retries = NULL;
-        const char *runtime = jstr(hc, "Runtime");
+        const char *runtime = json_field_string(hc, "Runtime");
         char **v = NULL;
 
         rtroot = engine_runtime_root_of(e, runtime && *runtime ? runtime : NULL);
@@ -513,19 +497,19 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
         push_arg(&v, "--ctl-fd", fd);
         if (runtime && *runtime)
                 push_arg(&v, "--runtime", runtime);
-        if (jstr(lc, "max-size"))
-                push_arg(&v, "--log-max-size", jstr(lc, "max-size"));
-        if (jstr(lc, "max-file"))
-                push_arg(&v, "--log-max-file", jstr(lc, "max-file"));
-        if (jstr(rp, "Name") && *jstr(rp, "Name")) {
-                retries = xasprintf("%s:%d", jstr(rp, "Name"), (int) json_object_get_int(jget(rp, "MaximumRetryCount")));
-                push_arg(&v, "--restart", streq(jstr(rp, "Name"), "on-failure") ? retries : jstr(rp, "Name"));
+        if (json_field_string(lc, "max-size"))
+                push_arg(&v, "--log-max-size", json_field_string(lc, "max-size"));
+        if (json_field_string(lc, "max-file"))
+                push_arg(&v, "--log-max-file", json_field_string(lc, "max-file"));
+        if (json_field_string(rp, "Name") && *json_field_string(rp, "Name")) {
+                retries = xasprintf("%s:%d", json_field_string(rp, "Name"), (int) json_object_get_int(json_field(rp, "MaximumRetryCount")));
+                push_arg(&v, "--restart", streq(json_field_string(rp, "Name"), "on-failure") ? retries : json_field_string(rp, "Name"));
         }
-        if (json_object_get_boolean(jget(cfg, "Tty")))
+        if (json_object_get_boolean(json_field(cfg, "Tty")))
                 push_arg(&v, "--tty", NULL);
-        if (json_object_get_boolean(jget(cfg, "OpenStdin")))
+        if (json_object_get_boolean(json_field(cfg, "OpenStdin")))
                 push_arg(&v, "--stdin", NULL);
-        if (json_object_get_boolean(jget(hc, "AutoRemove")))
+        if (json_object_get_boolean(json_field(hc, "AutoRemove")))
                 push_arg(&v, "--rm", NULL);
         if (health_configured(c->config))
                 push_arg(&v, "--healthcheck", NULL);
@@ -770,7 +754,7 @@ static bool is_active(const struct engine_container *c)
 
 static int stop_signal_of(const struct engine_container *c)
 {
-        const char *s = jstr(jget(c->config, "Config"), "StopSignal");
+        const char *s = json_field_string(json_field(c->config, "Config"), "StopSignal");
         int sig;
 
         if (s && parse_signal(s, &sig) == 0)
@@ -800,7 +784,7 @@ static int reload(struct engine *e, struct engine_container *c, struct berr **er
 int engine_stop(struct engine *e, struct engine_container *c, int sig, int timeout, struct berr **err)
 {
         _cleanup_close_ int fd = -1;
-        struct json_object *st = jget(jget(c->config, "Config"), "StopTimeout");
+        struct json_object *st = json_field(json_field(c->config, "Config"), "StopTimeout");
         int r;
 
         if (!is_active(c))

@@ -56,32 +56,16 @@ static const char *const readonly_paths[] = {
 
 /* ---- small accessors of the record's JSON ---- */
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-        struct json_object *v = jget(o, key);
-
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static int64_t jint(struct json_object *o, const char *key)
 {
-        struct json_object *v = jget(o, key);
+        struct json_object *v = json_field(o, key);
 
         return v ? json_object_get_int64(v) : 0;
 }
 
 static bool jbool(struct json_object *o, const char *key)
 {
-        struct json_object *v = jget(o, key);
+        struct json_object *v = json_field(o, key);
 
         return v && json_object_get_boolean(v);
 }
@@ -89,7 +73,7 @@ static bool jbool(struct json_object *o, const char *key)
 /* The strings of a string array, as an owned strv (NULL when absent). */
 static char **jstrv(struct json_object *o, const char *key)
 {
-        struct json_object *a = jget(o, key);
+        struct json_object *a = json_field(o, key);
         char **v = NULL;
 
         if (!a || !json_object_is_type(a, json_type_array))
@@ -358,7 +342,7 @@ static struct json_object *mount_new(const char *dest, const char *type, const c
 
 static void mount_add_opt(struct json_object *m, const char *opt)
 {
-        struct json_object *o = jget(m, "options");
+        struct json_object *o = json_field(m, "options");
 
         json_append(o, json_object_new_string(opt));
 }
@@ -407,7 +391,7 @@ static int add_binds(struct json_object *mounts, struct json_object *hc, char **
 
 static int add_tmpfs(struct json_object *mounts, struct json_object *hc, char ***dests, struct berr **err)
 {
-        struct json_object *t = jget(hc, "Tmpfs");
+        struct json_object *t = json_field(hc, "Tmpfs");
 
         if (!json_object_is_type(t, json_type_object))
                 return 0;
@@ -556,7 +540,7 @@ static int add_host_devices(const char *dir, unsigned depth, struct json_object 
 static int add_devices(struct json_object *linux_obj, struct json_object *res_devices, struct json_object *hc,
                        struct berr **err)
 {
-        struct json_object *devs = jget(hc, "Devices"), *out = json_new_array();
+        struct json_object *devs = json_field(hc, "Devices"), *out = json_new_array();
         int r;
 
         json_add(linux_obj, "devices", out);
@@ -567,8 +551,8 @@ static int add_devices(struct json_object *linux_obj, struct json_object *res_de
         }
         for (size_t i = 0; devs && i < json_array_len(devs); i++) {
                 struct json_object *d = json_object_array_get_idx(devs, i), *rule;
-                const char *host = jstr(d, "PathOnHost"), *ctr = jstr(d, "PathInContainer"),
-                           *perm = jstr(d, "CgroupPermissions");
+                const char *host = json_field_string(d, "PathOnHost"), *ctr = json_field_string(d, "PathInContainer"),
+                           *perm = json_field_string(d, "CgroupPermissions");
                 struct stat sb;
 
                 if (!host || stat(host, &sb) < 0)
@@ -605,7 +589,7 @@ static struct json_object *gen_resources(struct json_object *hc, bool privileged
         struct json_object *res = json_new_object(), *devs = json_new_array(), *deny = json_new_object();
         int64_t mem = jint(hc, "Memory"), swap = jint(hc, "MemorySwap"), nano = jint(hc, "NanoCpus"),
                 shares = jint(hc, "CpuShares"), pids = jint(hc, "PidsLimit");
-        const char *cpuset = jstr(hc, "CpusetCpus");
+        const char *cpuset = json_field_string(hc, "CpusetCpus");
 
         json_add_bool(deny, "allow", privileged);
         json_add_string(deny, "access", "rwm");
@@ -658,7 +642,7 @@ static int rlimit_name(const char *name, char *buf, size_t len)
 
 static int gen_rlimits(struct json_object *proc, struct json_object *hc, struct berr **err)
 {
-        struct json_object *ul = jget(hc, "Ulimits"), *out;
+        struct json_object *ul = json_field(hc, "Ulimits"), *out;
 
         if (!ul || json_array_len(ul) == 0)
                 return 0;
@@ -666,7 +650,7 @@ static int gen_rlimits(struct json_object *proc, struct json_object *hc, struct 
         json_add(proc, "rlimits", out);
         for (size_t i = 0; i < json_array_len(ul); i++) {
                 struct json_object *u = json_object_array_get_idx(ul, i), *o;
-                const char *name = jstr(u, "Name");
+                const char *name = json_field_string(u, "Name");
                 char type[32];
 
                 if (!name || rlimit_name(name, type, sizeof(type)) < 0)
@@ -701,7 +685,7 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
         _cleanup_(strv_freep) char **args = NULL, **env = NULL;
         _cleanup_(strv_freep) char **cenv = jstrv(cfg, "Env"), **secopts = jstrv(hc, "SecurityOpt");
         struct json_object *user, *capo, *gids;
-        const char *cwd = jstr(cfg, "WorkingDir");
+        const char *cwd = json_field_string(cfg, "WorkingDir");
         struct spec_user u;
         bool tty = jbool(cfg, "Tty"), nnp = false;
         int r;
@@ -716,7 +700,7 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
                 strv_push(&args, *a);
         if (strv_length(args) == (jbool(hc, "Init") ? 2u : 0u))
                 return berr_set(err, EINVAL, "no command specified");
-        r = spec_gen_resolve_user(in->rootfs_fd, jstr(cfg, "User"), group_add, &u, err);
+        r = spec_gen_resolve_user(in->rootfs_fd, json_field_string(cfg, "User"), group_add, &u, err);
         if (r < 0)
                 return r;
         env = strv_dup(cenv);
@@ -767,7 +751,7 @@ static int gen_process(const struct spec_gen_input *in, struct json_object *cfg,
                     streq(*o, "no-new-privileges=true"))
                         nnp = true;
         json_add_bool(p, "noNewPrivileges", nnp);
-        if (jget(hc, "OomScoreAdj"))
+        if (json_field(hc, "OomScoreAdj"))
                 json_add_int(p, "oomScoreAdj", jint(hc, "OomScoreAdj"));
         r = gen_rlimits(p, hc, err);
         if (r < 0)
@@ -788,28 +772,28 @@ static int seccomp_from_user(const char *text, struct json_object **ret, struct 
                 json_object_put(out);
                 return berr_wrap(err, "seccomp profile");
         }
-        if ((v = jget(in, "defaultAction")))
+        if ((v = json_field(in, "defaultAction")))
                 json_add(out, "defaultAction", json_object_get(v));
-        if ((v = jget(in, "defaultErrnoRet")))
+        if ((v = json_field(in, "defaultErrnoRet")))
                 json_add(out, "defaultErrnoRet", json_object_get(v));
-        if ((v = jget(in, "architectures")))
+        if ((v = json_field(in, "architectures")))
                 json_add(out, "architectures", json_object_get(v));
         sys = json_new_array();
         json_add(out, "syscalls", sys);
-        for (size_t i = 0; (v = jget(in, "syscalls")) && i < json_array_len(v); i++) {
+        for (size_t i = 0; (v = json_field(in, "syscalls")) && i < json_array_len(v); i++) {
                 struct json_object *s = json_object_array_get_idx(v, i), *o = json_new_object(), *x;
-                if ((x = jget(s, "names")))
+                if ((x = json_field(s, "names")))
                         json_add(o, "names", json_object_get(x));
-                else if ((x = jget(s, "name"))) {
+                else if ((x = json_field(s, "name"))) {
                         struct json_object *a = json_new_array();
                         json_append(a, json_object_get(x));
                         json_add(o, "names", a);
                 }
-                if ((x = jget(s, "action")))
+                if ((x = json_field(s, "action")))
                         json_add(o, "action", json_object_get(x));
-                if ((x = jget(s, "errnoRet")))
+                if ((x = json_field(s, "errnoRet")))
                         json_add(o, "errnoRet", json_object_get(x));
-                if ((x = jget(s, "args")))
+                if ((x = json_field(s, "args")))
                         json_add(o, "args", json_object_get(x));
                 json_append(sys, o);
         }
@@ -836,7 +820,7 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
         _cleanup_(json_object_putp) struct json_object *l = json_new_object();
         _cleanup_(strv_freep) char **secopts = jstrv(hc, "SecurityOpt");
         struct json_object *ns = json_new_array(), *res, *sysctl;
-        const char *net = jstr(hc, "NetworkMode");
+        const char *net = json_field_string(hc, "NetworkMode");
         const char *seccomp = NULL;
         int r;
 
@@ -846,15 +830,15 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
         add_ns(ns, "mount");
         if (!net || !streq(net, "host"))
                 add_ns(ns, "network");
-        if (streq_ptr(jstr(hc, "CgroupnsMode"), "private"))
+        if (streq_ptr(json_field_string(hc, "CgroupnsMode"), "private"))
                 add_ns(ns, "cgroup");
         json_add(l, "namespaces", ns);
         res = gen_resources(hc, privileged);
         json_add(l, "resources", res);
-        r = add_devices(l, jget(res, "devices"), hc, err);
+        r = add_devices(l, json_field(res, "devices"), hc, err);
         if (r < 0)
                 return r;
-        if ((sysctl = jget(hc, "Sysctls")))
+        if ((sysctl = json_field(hc, "Sysctls")))
                 json_add(l, "sysctl", json_object_get(sysctl));
         json_add_string(l, "cgroupsPath", in->cgroups_path);
         if (!privileged) {
@@ -886,11 +870,11 @@ static int gen_linux(const struct spec_gen_input *in, struct json_object *hc, ch
 int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err)
 {
         _cleanup_(json_object_putp) struct json_object *spec = json_new_object();
-        struct json_object *cfg = jget(in->config, "Config"), *hc = jget(in->config, "HostConfig");
+        struct json_object *cfg = json_field(in->config, "Config"), *hc = json_field(in->config, "HostConfig");
         struct json_object *proc = NULL, *root, *mounts, *l = NULL;
         _cleanup_(strv_freep) char **cap_add = jstrv(hc, "CapAdd"), **cap_drop = jstrv(hc, "CapDrop");
         _cleanup_(strv_freep) char **caps = NULL;
-        const char *hostname = jstr(cfg, "Hostname");
+        const char *hostname = json_field_string(cfg, "Hostname");
         bool privileged = jbool(hc, "Privileged");
         int r;
 

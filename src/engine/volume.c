@@ -47,22 +47,6 @@ static int volume_migrate(struct engine *e, struct berr **err)
         return db_migrate(e->db, "volume", volume_migrations, ELEMENTSOF(volume_migrations), err);
 }
 
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return NULL;
-        return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-        struct json_object *v = jget(o, key);
-
-        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 struct engine_volume *engine_volume_free(struct engine_volume *v)
 {
         if (!v)
@@ -404,10 +388,10 @@ int volume_parse_mount(const char *spec, struct json_object **ret, struct berr *
 static bool has_destination(struct json_object *mounts, struct json_object *hc, const char *dst)
 {
         _cleanup_free_ char *clean = path_clean(dst);
-        struct json_object *t = jget(hc, "Tmpfs");
+        struct json_object *t = json_field(hc, "Tmpfs");
 
         for (size_t i = 0; i < json_array_len(mounts); i++) {
-                _cleanup_free_ char *d = path_clean(jstr(json_object_array_get_idx(mounts, i), "Destination"));
+                _cleanup_free_ char *d = path_clean(json_field_string(json_object_array_get_idx(mounts, i), "Destination"));
                 if (streq(d, clean))
                         return true;
         }
@@ -426,8 +410,8 @@ static bool has_destination(struct json_object *mounts, struct json_object *hc, 
 static int add_resolved(struct engine *e, struct json_object *out, struct json_object *hc, struct json_object *m,
                         struct berr **err)
 {
-        const char *type = jstr(m, "Type"), *src = jstr(m, "Source"), *dst = jstr(m, "Target");
-        struct json_object *res = json_new_object(), *tmo = jget(m, "TmpfsOptions");
+        const char *type = json_field_string(m, "Type"), *src = json_field_string(m, "Source"), *dst = json_field_string(m, "Target");
+        struct json_object *res = json_new_object(), *tmo = json_field(m, "TmpfsOptions");
         int r;
 
         if (has_destination(out, hc, dst)) {
@@ -436,7 +420,7 @@ static int add_resolved(struct engine *e, struct json_object *out, struct json_o
         }
         json_add_string(res, "Type", type);
         json_add_string(res, "Destination", dst);
-        json_add_bool(res, "RW", !json_object_get_boolean(jget(m, "ReadOnly")));
+        json_add_bool(res, "RW", !json_object_get_boolean(json_field(m, "ReadOnly")));
         if (streq(type, "volume")) {
                 _cleanup_(engine_volume_freep) struct engine_volume *v = NULL;
                 _cleanup_free_ char *path = NULL;
@@ -463,7 +447,7 @@ static int add_resolved(struct engine *e, struct json_object *out, struct json_o
         } else {
                 json_add_string(res, "Source", "");
                 if (tmo)
-                        json_add_int(res, "TmpfsSize", json_object_get_int64(jget(tmo, "SizeBytes")));
+                        json_add_int(res, "TmpfsSize", json_object_get_int64(json_field(tmo, "SizeBytes")));
         }
         json_append(out, res);
         return 0;
@@ -471,8 +455,8 @@ static int add_resolved(struct engine *e, struct json_object *out, struct json_o
 
 int engine_volumes_setup(struct engine *e, struct engine_container *c, struct berr **err)
 {
-        struct json_object *hc = jget(c->config, "HostConfig"), *cfg = jget(c->config, "Config");
-        struct json_object *binds = jget(hc, "Binds"), *mounts = jget(hc, "Mounts"), *vols = jget(cfg, "Volumes");
+        struct json_object *hc = json_field(c->config, "HostConfig"), *cfg = json_field(c->config, "Config");
+        struct json_object *binds = json_field(hc, "Binds"), *mounts = json_field(hc, "Mounts"), *vols = json_field(cfg, "Volumes");
         _cleanup_(json_object_putp) struct json_object *out = json_new_array();
         _cleanup_(json_object_putp) struct json_object *bind_dsts = json_new_array();
         int r;
@@ -485,9 +469,9 @@ int engine_volumes_setup(struct engine *e, struct engine_container *c, struct be
                 r = b ? volume_parse_bind(b, &m, err) : berr_set(err, EINVAL, "invalid volume specification: null");
                 if (r < 0)
                         return r;
-                if (streq(jstr(m, "Type"), "bind")) {
+                if (streq(json_field_string(m, "Type"), "bind")) {
                         struct json_object *d = json_new_object();
-                        json_add_string(d, "Destination", jstr(m, "Target"));
+                        json_add_string(d, "Destination", json_field_string(m, "Target"));
                         json_append(bind_dsts, d);
                         continue;
                 }
@@ -741,7 +725,7 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
         _cleanup_(engine_volume_freep) struct engine_volume *v = NULL;
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int src = -1, dst = -1;
-        const char *name = jstr(m, "Name");
+        const char *name = json_field_string(m, "Name");
         int r;
 
         r = engine_volume_get(e, name, &v, err);
@@ -752,7 +736,7 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
         if (dst < 0)
                 return berr_sys(err, "open volume '%s'", name);
         /* the image's path, resolved inside the root: a hostile symlink cannot leave it */
-        src = path_open_in_root(rootfd, jstr(m, "Destination"), O_RDONLY | O_DIRECTORY, 0, NULL);
+        src = path_open_in_root(rootfd, json_field_string(m, "Destination"), O_RDONLY | O_DIRECTORY, 0, NULL);
         if (src >= 0 && dir_is_empty(dst)) {
                 r = copy_into_volume(src, dst, err);
                 if (r < 0)
@@ -763,7 +747,7 @@ static int populate_one(struct engine *e, int rootfd, struct json_object *m, str
 
 int engine_volumes_populate(struct engine *e, const struct engine_container *c, const char *rootfs, struct berr **err)
 {
-        struct json_object *a = jget(c->config, "BerthMounts");
+        struct json_object *a = json_field(c->config, "BerthMounts");
         _cleanup_close_ int rootfd = -1;
 
         if (!a || json_array_len(a) == 0)
@@ -775,7 +759,7 @@ int engine_volumes_populate(struct engine *e, const struct engine_container *c, 
                 struct json_object *m = json_object_array_get_idx(a, i);
                 int r;
 
-                if (!streq_ptr(jstr(m, "Type"), "volume"))
+                if (!streq_ptr(json_field_string(m, "Type"), "volume"))
                         continue;
                 r = populate_one(e, rootfd, m, err);
                 if (r < 0)
@@ -788,13 +772,13 @@ int engine_volumes_populate(struct engine *e, const struct engine_container *c, 
 
 int volume_spec_mounts(struct json_object *config, struct json_object *mounts, char ***dests, struct berr **err)
 {
-        struct json_object *a = jget(config, "BerthMounts");
+        struct json_object *a = json_field(config, "BerthMounts");
 
         for (size_t i = 0; a && i < json_array_len(a); i++) {
                 struct json_object *m = json_object_array_get_idx(a, i), *om = json_new_object(),
                                    *opts = json_new_array();
-                const char *type = jstr(m, "Type"), *dst = jstr(m, "Destination");
-                bool rw = json_object_get_boolean(jget(m, "RW"));
+                const char *type = json_field_string(m, "Type"), *dst = json_field_string(m, "Destination");
+                bool rw = json_object_get_boolean(json_field(m, "RW"));
 
                 if (!type || !valid_target(dst)) {
                         json_object_put(om);
@@ -803,7 +787,7 @@ int volume_spec_mounts(struct json_object *config, struct json_object *mounts, c
                 }
                 json_add_string(om, "destination", dst);
                 if (streq(type, "tmpfs")) {
-                        int64_t size = json_object_get_int64(jget(m, "TmpfsSize"));
+                        int64_t size = json_object_get_int64(json_field(m, "TmpfsSize"));
                         json_add_string(om, "type", "tmpfs");
                         json_add_string(om, "source", "tmpfs");
                         json_append(opts, json_object_new_string("nosuid"));
@@ -815,7 +799,7 @@ int volume_spec_mounts(struct json_object *config, struct json_object *mounts, c
                         }
                 } else {
                         json_add_string(om, "type", "bind");
-                        json_add_string(om, "source", jstr(m, "Source"));
+                        json_add_string(om, "source", json_field_string(m, "Source"));
                         json_append(opts, json_object_new_string("rbind"));
                         json_append(opts, json_object_new_string("rprivate"));
                 }
@@ -829,18 +813,18 @@ int volume_spec_mounts(struct json_object *config, struct json_object *mounts, c
 
 void volume_inspect_mounts(struct json_object *config, struct json_object *arr)
 {
-        struct json_object *a = jget(config, "BerthMounts");
+        struct json_object *a = json_field(config, "BerthMounts");
 
         for (size_t i = 0; a && arr && i < json_array_len(a); i++) {
                 struct json_object *m = json_object_array_get_idx(a, i), *d = json_new_object();
-                const char *type = jstr(m, "Type");
-                bool rw = json_object_get_boolean(jget(m, "RW"));
+                const char *type = json_field_string(m, "Type");
+                bool rw = json_object_get_boolean(json_field(m, "RW"));
 
                 json_add_string(d, "Type", type);
                 if (streq_ptr(type, "volume"))
-                        json_add_string(d, "Name", jstr(m, "Name"));
-                json_add_string(d, "Source", jstr(m, "Source"));
-                json_add_string(d, "Destination", jstr(m, "Destination"));
+                        json_add_string(d, "Name", json_field_string(m, "Name"));
+                json_add_string(d, "Source", json_field_string(m, "Source"));
+                json_add_string(d, "Destination", json_field_string(m, "Destination"));
                 if (streq_ptr(type, "volume"))
                         json_add_string(d, "Driver", "local");
                 json_add_string(d, "Mode", streq_ptr(type, "volume") ? "z" : "");

@@ -284,3 +284,19 @@ char *json_dump(struct json_object *o, bool pretty)
                 abort();
         return xstrdup(s);
 }
+
+struct json_object *json_field(struct json_object *o, const char *key)
+{
+        struct json_object *v = NULL;
+
+        if (!o || !json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return NULL;
+        return v;
+}
+
+const char *json_field_string(struct json_object *o, const char *key)
+{
+        struct json_object *v = json_field(o, key);
+
+        return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}

@@ -63,6 +63,10 @@ struct json_object *json_strv_new(char *const *v);
 /* Element count of an array; 0 for NULL or any other type. json-c's json_object_array_length()
  * asserts on a non-array, and a record or image config read back from disk may have any shape. */
 size_t json_array_len(struct json_object *a);
+/* Lenient lookups for records Berth wrote itself: NULL when o is NULL, the key is missing or null,
+ * or (json_field_string) the value is not a string. */
+struct json_object *json_field(struct json_object *o, const char *key);
+const char *json_field_string(struct json_object *o, const char *key);
 
 /* Serialised text, owned. pretty: two-space indentation. No escaping of '/'. */
 char *json_dump(struct json_object *o, bool pretty);
