@@ -18,9 +18,9 @@
  *   2. when the init exits we drain its output, count OOM kills, delete the
  *      runtime state and record the exit.
  * The record is written by a "recorder" child that holds the database
- * connection (recorder.h): forked while we wait for the start frame, so the
- * connection is open before the container starts, and gone after a short
- * idle time, so SQLite never grows the monitor itself.
+ * connection (recorder.h): forked right after the creator, so the connection
+ * opens while the container is created, and gone after a short idle time, so
+ * SQLite never grows the monitor itself.
  */
 
 #include <errno.h>
@@ -101,11 +101,17 @@ static int64_t now_ms(void)
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* One request to the recorder; on failure, err says why. */
-static int record(struct monitor *m, struct recorder_req *q, struct recorder_reply *a, struct berr **err)
+/*
+ * One request to the recorder; on failure, err says why. The request's header is filled here and
+ * its message only as far as it is used: the rest of both buffers is never written, so the stack
+ * pages under them stay untouched in every monitor.
+ */
+static int record(struct monitor *m, enum recorder_op op, struct recorder_req *q, struct recorder_reply *a,
+                  struct berr **err)
 {
         int r;
 
+        q->op = (uint8_t) op;
         q->monitor_pid = (int32_t) getpid();
         q->restarts = (int32_t) m->restarts;
         q->pid = m->init_pid;
@@ -203,9 +209,11 @@ bool monitor_restart_wanted(enum monitor_restart p, unsigned max_retries, unsign
 
 /* ---- helpers run in forked children ---- */
 
-/* Runs fn in a child and waits for it; the child's error message comes back through a pipe. */
-static int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err), struct monitor *m, void *arg,
-                     char *msg, size_t msg_len)
+/* Runs fn in a child and waits for it (after meanwhile(), when given, has run in the parent); the
+ * child's error message comes back through a pipe. Not inlined: the child's message buffer would
+ * grow the frame of monitor_main, whose stack pages every idle monitor keeps. */
+static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err), struct monitor *m, void *arg,
+                     void (*meanwhile)(struct monitor *m), char *msg, size_t msg_len)
 {
         int p[2], status;
         pid_t pid;
@@ -235,6 +243,8 @@ static int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err),
                 _exit(0);
         }
         close(p[1]);
+        if (meanwhile)
+                meanwhile(m);
         /* wait first: a container init cloned by the child holds the pipe open until it execs */
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
@@ -344,6 +354,14 @@ static int loopback_up(pid_t pid, struct berr **err)
 
 static int start_container(struct monitor *m, struct berr **err);
 
+/* Forks the recorder (when none runs) right after the creator: its connection opens on the other
+ * core while the container is created, and is ready when "running" is written. Before the start
+ * frame it would delay the creator when the frame comes early; a failure is reported then. */
+static void start_recorder(struct monitor *m)
+{
+        (void) recorder_start(&m->rec, m->o->db_path, m->o->id, m->root);
+}
+
 /* In the creator child: the container's stdio onto 0/1/2, then create it (the pid file lands in the
  * state dir, our cwd) and start it. The monitor records it running once we have exited. */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
@@ -436,17 +454,24 @@ static bool delete_runtime_state(const struct monitor_opts *o)
  */
 static __attribute__((noinline)) int record_running(struct monitor *m, struct berr **err)
 {
-        struct recorder_req q = { .op = RECORDER_RUNNING };
+        struct recorder_req q;
         struct recorder_reply a;
 
-        return record(m, &q, &a, err);
+        q.restarting = q.oom = false;
+        q.msg[0] = 0;
+        return record(m, RECORDER_RUNNING, &q, &a, err);
 }
 
 static __attribute__((noinline)) int record_exit(struct monitor *m, const struct exit_arg *ea, struct berr **err)
 {
-        struct recorder_req q = { .op = RECORDER_EXITED, .restarting = ea->restarting, .oom = ea->oom };
+        struct recorder_req q;
         struct recorder_reply a;
-        int r = record(m, &q, &a, err);
+        int r;
+
+        q.restarting = ea->restarting;
+        q.oom = ea->oom;
+        q.msg[0] = 0;
+        r = record(m, RECORDER_EXITED, &q, &a, err);
 
         if (r >= 0 && a.manually_stopped)
                 m->manually_stopped = true;
@@ -455,11 +480,12 @@ static __attribute__((noinline)) int record_exit(struct monitor *m, const struct
 
 static __attribute__((noinline)) int record_error(struct monitor *m, const char *msg, struct berr **err)
 {
-        struct recorder_req q = { .op = RECORDER_FAILED };
+        struct recorder_req q;
         struct recorder_reply a;
 
+        q.restarting = q.oom = false;
         snprintf(q.msg, sizeof(q.msg), "%s", msg);
-        return record(m, &q, &a, err);
+        return record(m, RECORDER_FAILED, &q, &a, err);
 }
 
 /* ---- clients ---- */
@@ -638,7 +664,7 @@ static void trim_stack(void)
                         break;
         if (f)
                 fclose(f);
-        end = (sp & ~(uintptr_t) 4095) - 4 * 4096; /* keep a margin for the calls below this frame */
+        end = (sp & ~(uintptr_t) 4095) - 4096; /* a page of margin: madvise's own frame is below this one */
         if (lo && end > lo && sp < hi)
                 (void) madvise((void *) lo, end - lo, MADV_DONTNEED); /* a failure only costs memory */
 }
@@ -782,7 +808,7 @@ static int spawn(struct monitor *m, char *msg, size_t msg_len)
                 if (m->o->tty)
                         a.stdio[1] = a.stdio[2] = devnull;
         }
-        r = run_child(creator_main, m, &a, msg, msg_len);
+        r = run_child(creator_main, m, &a, start_recorder, msg, msg_len);
         safe_close(out[1]);
         safe_close(errp[1]);
         safe_close(in[0]);
@@ -921,7 +947,7 @@ static int setup(struct monitor *m, struct berr **err)
 static __attribute__((noinline)) const char *autoremove(struct monitor *m)
 {
         static char trash[PATH_MAX];
-        struct recorder_req q = { .op = RECORDER_REMOVE };
+        struct recorder_req q;
         struct recorder_reply a;
         const char *slash = strrchr(m->o->bundle, '/');
         struct berr *e = NULL;
@@ -931,7 +957,9 @@ static __attribute__((noinline)) const char *autoremove(struct monitor *m)
                      m->o->bundle, m->o->id);
         if (n < 0 || (size_t) n >= sizeof(trash) || rename(m->o->bundle, trash) < 0)
                 snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
-        if (record(m, &q, &a, &e) < 0)
+        q.restarting = q.oom = false;
+        q.msg[0] = 0;
+        if (record(m, RECORDER_REMOVE, &q, &a, &e) < 0)
                 berr_free(e); /* `ps -a` shows it: `berth rm` removes it */
         return trash;
 }
@@ -984,9 +1012,6 @@ int monitor_main(const struct monitor_opts *o)
                 struct exit_arg ea = { 0 };
 
                 if (first) {
-                        /* the recorder and its connection now, while the CLI mounts the root file
-                         * system; a failure is reported when a record is written */
-                        (void) recorder_start(&m.rec, o->db_path, o->id, m.root);
                         loop(&m, 0, true); /* until the CLI says start (or goes away) */
                         first = false;
                         if (!m.started) {

@@ -189,7 +189,7 @@ int recorder_call(struct recorder *rc, const char *db_path, const char *id, cons
                                 n = recv(rc->fd, reply, sizeof(*reply), 0);
                         while (n < 0 && errno == EINTR);
                         if (n >= (ssize_t) offsetof(struct recorder_reply, msg) + 1) {
-                                reply->msg[sizeof(reply->msg) - 1] = 0;
+                                ((char *) reply)[n - 1] = 0; /* within what came: see record() in monitor.c */
                                 return reply->r;
                         }
                 }
