@@ -16,8 +16,6 @@
  * Code that chroots into a container's tree before it uses libarchive must
  * call archive_lazy_load() first: the library cannot be found from there.
  */
-#include <dlfcn.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +24,7 @@
 #include <archive_entry.h>
 
 #include "image/archive-lazy.h"
+#include "lib/dl.h"
 #include "lib/error.h"
 #include "lib/log.h"
 
@@ -37,29 +36,16 @@ static void *la_handle;
 
 int archive_lazy_load(struct berr **err)
 {
-        void *h;
-
-        if (__atomic_load_n(&la_handle, __ATOMIC_ACQUIRE))
-                return 0;
-        h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-        if (!h)
-                return berr_set(err, ELIBACC, "cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
-        __atomic_store_n(&la_handle, h, __ATOMIC_RELEASE); /* a racing dlopen returns the same handle */
-        return 0;
+        return dl_load(&la_handle, LIBARCHIVE_SONAME, err);
 }
 
 static void *la_sym(const char *name)
 {
         struct berr *err = NULL;
-        void *p;
+        void *p = NULL;
 
-        if (archive_lazy_load(&err) < 0) {
+        if (archive_lazy_load(&err) < 0 || dl_sym(la_handle, LIBARCHIVE_SONAME, name, &p, &err) < 0) {
                 log_error("%s", berr_msg(err));
-                abort();
-        }
-        p = dlsym(la_handle, name);
-        if (!p) {
-                log_error("%s has no function %s: %s", LIBARCHIVE_SONAME, name, dlerror());
                 abort();
         }
         return p;

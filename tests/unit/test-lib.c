@@ -7,6 +7,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/digest.h"
+#include "lib/dl.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
@@ -228,4 +229,21 @@ TEST(digest_known_answers) {
         ASSERT_STREQ(digest_format(&d, buf),
                      "sha512:e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973ebde0ff244877ea60a4cb"
                      "0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b");
+}
+
+TEST(dl_load_names_the_missing_library) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        void *handle = NULL, *fn = NULL;
+
+        ASSERT_EQ(dl_load(&handle, "libberth-no-such-library.so.7", &err), -ELIBACC);
+        ASSERT_ERR_CONTAINS(err, "cannot load libberth-no-such-library.so.7");
+        ASSERT_TRUE(handle == NULL);
+        berr_free(TAKE_PTR(err));
+
+        ASSERT_OK_ERR(dl_load(&handle, "libc.so.6", &err), &err);
+        ASSERT_TRUE(handle != NULL);
+        ASSERT_OK_ERR(dl_sym(handle, "libc.so.6", "getpid", &fn, &err), &err);
+        ASSERT_TRUE(fn != NULL);
+        ASSERT_EQ(dl_sym(handle, "libc.so.6", "berth_no_such_function", &fn, &err), -ELIBACC);
+        ASSERT_ERR_CONTAINS(err, "libc.so.6 has no function berth_no_such_function");
 }
