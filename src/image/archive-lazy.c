@@ -26,7 +26,6 @@
 #include "image/archive-lazy.h"
 #include "lib/dl.h"
 #include "lib/error.h"
-#include "lib/log.h"
 
 #define LIBARCHIVE_SONAME "libarchive.so." LIBARCHIVE_SOVERSION
 
@@ -39,37 +38,17 @@ int archive_lazy_load(struct berr **err)
         return dl_load(&la_handle, LIBARCHIVE_SONAME, err);
 }
 
-static void *la_sym(const char *name)
-{
-        struct berr *err = NULL;
-        void *p = NULL;
-
-        if (archive_lazy_load(&err) < 0 || dl_sym(la_handle, LIBARCHIVE_SONAME, name, &p, &err) < 0) {
-                log_error("%s", berr_msg(err));
-                abort();
-        }
-        return p;
-}
-
-#define LA_FN(name, fp)                                                                                                \
-        static __typeof__(&name) fp;                                                                                   \
-        __typeof__(&name) f = __atomic_load_n(&fp, __ATOMIC_ACQUIRE);                                                  \
-        if (!f) {                                                                                                      \
-                f = (__typeof__(&name)) la_sym(#name);                                                                 \
-                __atomic_store_n(&fp, f, __ATOMIC_RELEASE);                                                            \
-        }
-
 #define LA(ret, name, params, args)                                                                                    \
         ret name params                                                                                                \
         {                                                                                                              \
-                LA_FN(name, fp_##name)                                                                                 \
+                DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, name)                                                        \
                 return f args;                                                                                         \
         }
 
 #define LA_VOID(name, params, args)                                                                                    \
         void name params                                                                                               \
         {                                                                                                              \
-                LA_FN(name, fp_##name)                                                                                 \
+                DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, name)                                                        \
                 f args;                                                                                                \
         }
 
@@ -159,7 +138,7 @@ LIBARCHIVE_FUNCS
 /* The one variadic function: format here, hand over the finished message. */
 void archive_set_error(struct archive *a, int code, const char *fmt, ...)
 {
-        LA_FN(archive_set_error, fp_archive_set_error)
+        DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, archive_set_error)
         char msg[1024];
         va_list ap;
 

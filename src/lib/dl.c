@@ -7,9 +7,11 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdlib.h>
 
 #include "lib/dl.h"
 #include "lib/error.h"
+#include "lib/log.h"
 
 int dl_load(void **handle, const char *soname, struct berr **err)
 {
@@ -32,4 +34,16 @@ int dl_sym(void *handle, const char *soname, const char *name, void **ret, struc
                 return berr_set(err, ELIBACC, "%s has no function %s: %s", soname, name, dlerror());
         *ret = p;
         return 0;
+}
+
+void *dl_need(void **handle, const char *soname, const char *name)
+{
+        struct berr *err = NULL;
+        void *p = NULL;
+
+        if (dl_load(handle, soname, &err) < 0 || dl_sym(*handle, soname, name, &p, &err) < 0) {
+                log_error("%s", berr_msg(err));
+                abort();
+        }
+        return p;
 }
