@@ -25,67 +25,45 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
-static void apply(const struct recorder_req *q, struct engine_container *c, struct recorder_reply *a)
-{
-        char now[64];
-
-        switch ((enum recorder_op) q->op) {
-        case RECORDER_RUNNING:
-                c->state = ENGINE_STATE_RUNNING;
-                c->pid = q->pid;
-                c->monitor_pid = q->monitor_pid;
-                c->restart_count = q->restarts;
-                free(c->error);
-                c->error = NULL;
-                free(c->started_at);
-                c->started_at = xstrdup(engine_now(now, sizeof(now)));
-                break;
-        case RECORDER_EXITED:
-                a->manually_stopped = c->manually_stopped;
-                c->state = q->restarting ? ENGINE_STATE_RESTARTING : ENGINE_STATE_EXITED;
-                c->pid = 0;
-                c->exit_code = q->exit_code;
-                c->oom_killed = q->oom;
-                c->restart_count = q->restarts;
-                c->monitor_pid = q->restarting ? q->monitor_pid : 0;
-                free(c->finished_at);
-                c->finished_at = xstrdup(engine_now(now, sizeof(now)));
-                break;
-        case RECORDER_FAILED:
-                c->state = q->restarts > 0 ? ENGINE_STATE_EXITED : ENGINE_STATE_CREATED;
-                c->pid = 0;
-                c->monitor_pid = 0;
-                c->exit_code = q->exit_code;
-                free(c->error);
-                c->error = xstrdup(q->msg);
-                break;
-        case RECORDER_REMOVE:
-                break;
-        }
-}
-
 static int handle(struct db *db, const char *id, const char *root, const struct recorder_req *q,
                   struct recorder_reply *a, struct berr **err)
 {
         _cleanup_(engine_container_freep) struct engine_container *c = NULL;
+        char now[64];
         int r;
 
-        if (q->op < RECORDER_RUNNING || q->op > RECORDER_REMOVE)
-                return berr_set(err, EINVAL, "unknown recorder request %u", q->op);
-        r = records_get(db, id, &c, err);
-        if (r <= 0)
-                return r; /* no record: removed meanwhile (`rm -f`), nothing to write */
-        a->found = true;
-        if (q->op == RECORDER_REMOVE) {
+        switch ((enum recorder_op) q->op) {
+        case RECORDER_RUNNING:
+                r = records_set_running(db, id, q->pid, q->monitor_pid, q->restarts, engine_now(now, sizeof(now)), err);
+                break;
+        case RECORDER_EXITED: {
+                struct records_exit x = { .restarting = q->restarting, .oom = q->oom, .exit_code = q->exit_code,
+                                          .restarts = q->restarts, .monitor_pid = q->monitor_pid,
+                                          .now = engine_now(now, sizeof(now)) };
+                r = records_set_exited(db, id, &x, &a->manually_stopped, err);
+                break;
+        }
+        case RECORDER_FAILED:
+                r = records_set_failed(db, id, q->restarts > 0, q->exit_code, q->msg, err);
+                break;
+        case RECORDER_REMOVE:
+                r = records_get(db, id, &c, err);
+                if (r <= 0)
+                        break;
                 r = records_delete(db, id, err);
                 /* after the record is gone, so that the in-use check no longer counts it; best
                  * effort, as `rm -v` */
-                if (r >= 0)
+                if (r >= 0) {
                         volume_remove_anonymous_db(db, root, c->config);
-                return r;
+                        r = 1;
+                }
+                break;
+        default:
+                return berr_set(err, EINVAL, "unknown recorder request %u", q->op);
         }
-        apply(q, c, a);
-        return records_save_state(db, c, err);
+        if (r > 0)
+                a->found = true; /* 0: no record, removed meanwhile (`rm -f`): nothing to write */
+        return r;
 }
 
 static _Noreturn void serve(int fd, const char *db_path, const char *id, const char *root)

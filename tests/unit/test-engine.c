@@ -542,6 +542,18 @@ TEST(recorder_records_and_restarts_when_idle)
         ASSERT_TRUE(got->oom_killed);
         got = engine_container_free(got);
 
+        /* `berth stop` marked it while it ran: the exit reports it and keeps the mark */
+        ASSERT_OK(records_set_manually_stopped(db, id, true, NULL));
+        q = (struct recorder_req){ .op = RECORDER_EXITED, .exit_code = 143 };
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_TRUE(a.found);
+        ASSERT_TRUE(a.manually_stopped);
+        ASSERT_OK(records_get(db, id, &got, NULL));
+        ASSERT_TRUE(got->manually_stopped);
+        ASSERT_EQ(got->exit_code, 143);
+        ASSERT_FALSE(got->oom_killed);
+        got = engine_container_free(got);
+
         q = (struct recorder_req){ .op = RECORDER_REMOVE };
         ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
         ASSERT_TRUE(a.found);
