@@ -924,7 +924,7 @@ static int setup(struct monitor *m, struct berr **err)
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGHUP);
-        sigprocmask(SIG_BLOCK, &mask, NULL);
+        sigprocmask(SIG_SETMASK, &mask, NULL); /* exactly these: we start with all blocked (lifecycle.c) */
         signal(SIGPIPE, SIG_IGN);
         m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         if (m->sigfd < 0)
