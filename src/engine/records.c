@@ -115,16 +115,7 @@ void engine_containers_free(struct engine_container **v, size_t n)
 
 const char *engine_now(char *buf, size_t len)
 {
-        struct timespec ts;
-        struct tm tm;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        /* by hand, not strftime: strftime loads the time zone (a file read, and heap kept for good
-         * in the monitor) that UTC never needs */
-        snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
-        return buf;
+        return utc_now_rfc3339(buf, len);
 }
 
 void engine_id_generate(char ret[ENGINE_ID_LEN + 1])

@@ -182,14 +182,33 @@ char **image_chain_ids(char *const *diff_ids, size_t n)
         return v;
 }
 
+/* n digits at *p into *ret; advances *p. */
+static bool take_digits(const char **p, int n, int *ret)
+{
+        int v = 0;
+
+        for (int i = 0; i < n; i++, (*p)++) {
+                if (**p < '0' || **p > '9')
+                        return false;
+                v = v * 10 + (**p - '0');
+        }
+        *ret = v;
+        return true;
+}
+
+/* RFC 3339 as Go's time.Parse takes it (fixed widths), by hand: strptime and timegm load the local
+ * time zone on their first call, a file read in every `berth run`. */
 int parse_rfc3339(const char *s, int64_t *ret)
 {
-        struct tm tm = {0};
-        const char *p;
+        const char *p = s;
+        int y, mo, d, h, mi, sec;
         int64_t t;
 
-        p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-        if (!p)
+        if (!take_digits(&p, 4, &y) || *p++ != '-' || !take_digits(&p, 2, &mo) || *p++ != '-' ||
+            !take_digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !(++p, take_digits(&p, 2, &h)) || *p++ != ':' ||
+            !take_digits(&p, 2, &mi) || *p++ != ':' || !take_digits(&p, 2, &sec))
+                return -EINVAL;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
                 return -EINVAL;
         if (*p == '.') {
                 p++;
@@ -198,14 +217,14 @@ int parse_rfc3339(const char *s, int64_t *ret)
                 while (*p >= '0' && *p <= '9')
                         p++;
         }
-        t = (int64_t)timegm(&tm);
+        t = utc_days_from_civil(y, (unsigned) mo, (unsigned) d) * 86400 + h * 3600 + mi * 60 + sec;
         if (*p == 'Z' || *p == 'z')
                 p++;
         else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-                int h = (p[1] - '0') * 10 + (p[2] - '0'), m = (p[4] - '0') * 10 + (p[5] - '0');
-                if (h < 0 || h > 23 || m < 0 || m > 59)
+                int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = (p[4] - '0') * 10 + (p[5] - '0');
+                if (oh < 0 || oh > 23 || om < 0 || om > 59)
                         return -EINVAL;
-                t += (*p == '+' ? -1 : 1) * (h * 3600 + m * 60);
+                t += (*p == '+' ? -1 : 1) * (oh * 3600 + om * 60);
                 p += 6;
         } else
                 return -EINVAL;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <time.h>
 
 #include "lib/util.h"
 
@@ -346,4 +347,57 @@ const char *signal_name(int sig)
         if (sig <= 0 || (size_t) sig >= sizeof(full) / sizeof(full[0]))
                 return NULL;
         return full[sig];
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian), after H. Hinnant's algorithm. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+        z += 719468;
+        int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+        unsigned doe = (unsigned) (z - era * 146097);
+        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t yy = (int64_t) yoe + era * 400;
+        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        unsigned mp = (5 * doy + 2) / 153;
+
+        *d = doy - (153 * mp + 2) / 5 + 1;
+        *m = mp < 10 ? mp + 3 : mp - 9;
+        *y = (int) (yy + (*m <= 2));
+}
+
+int64_t utc_days_from_civil(int y, unsigned m, unsigned d)
+{
+        int64_t yy = (int64_t) y - (m <= 2);
+        int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+        unsigned yoe = (unsigned) (yy - era * 400);
+        unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+        unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+        return era * 146097 + (int64_t) doe - 719468;
+}
+
+size_t utc_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
+{
+        int64_t secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400;
+        unsigned m, d;
+        int y, n;
+
+        if (rem < 0) {
+                rem += 86400;
+                days--;
+        }
+        civil_from_days(days, &y, &m, &d);
+        n = snprintf(buf, len, "%04d-%02u-%02uT%02u:%02u:%02u.%09luZ", y, m, d, (unsigned) (rem / 3600),
+                     (unsigned) (rem / 60 % 60), (unsigned) (rem % 60), (unsigned long) ts->tv_nsec);
+        return n < 0 || (size_t) n >= len ? 0 : (size_t) n;
+}
+
+char *utc_now_rfc3339(char *buf, size_t len)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (utc_format_rfc3339(&ts, buf, len) == 0 && len > 0)
+                buf[0] = 0;
+        return buf;
 }

@@ -63,3 +63,14 @@ int parse_size(const char *s, uint64_t *ret);
 int parse_signal(const char *s, int *ret);
 /* "SIGKILL" for 9; NULL if unknown. Borrowed static string. */
 const char *signal_name(int sig);
+
+struct timespec;
+/* ts as RFC 3339 in UTC with nanoseconds ("2026-11-29T10:45:00.123456789Z"); returns the length, 0
+ * when buf (32 bytes are enough for any year up to 9999) is too small. Computed by hand: gmtime_r and
+ * strftime load the local time zone on their first call (a file read, and heap kept), which UTC
+ * never needs. */
+size_t utc_format_rfc3339(const struct timespec *ts, char *buf, size_t len);
+/* The same for now (CLOCK_REALTIME); returns buf. */
+char *utc_now_rfc3339(char *buf, size_t len);
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; month 1-12). */
+int64_t utc_days_from_civil(int y, unsigned m, unsigned d);

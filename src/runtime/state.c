@@ -185,14 +185,9 @@ enum container_status state_status(int dirfd, const struct container_state *st, 
 
 char *state_now_rfc3339(void)
 {
-        struct timespec ts;
-        struct tm tm;
         char buf[64];
 
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-        return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+        return xstrdup(utc_now_rfc3339(buf, sizeof(buf)));
 }
 
 struct json_object *container_annotations_json(char *const *a)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -246,4 +247,25 @@ TEST(dl_load_names_the_missing_library) {
         ASSERT_TRUE(fn != NULL);
         ASSERT_EQ(dl_sym(handle, "libc.so.6", "berth_no_such_function", &fn, &err), -ELIBACC);
         ASSERT_ERR_CONTAINS(err, "libc.so.6 has no function berth_no_such_function");
+}
+
+/* The hand-made UTC calendar against glibc's (which tests may use: the time zone file is no concern here). */
+TEST(utc_calendar_matches_gmtime) {
+        static const int64_t secs[] = { 0, -1, 86399, 951782400 /* 2000-02-29 */, 4107456000 /* 2100-02-28 */,
+                                        1798503600, -2208988800 /* 1900-01-01 */, 253402300799 /* 9999-12-31 */ };
+        char mine[64], theirs[64];
+
+        for (size_t i = 0; i < ELEMENTSOF(secs); i++) {
+                struct timespec ts = { .tv_sec = (time_t) secs[i], .tv_nsec = 123456789 };
+                struct tm tm;
+
+                ASSERT_TRUE(gmtime_r(&ts.tv_sec, &tm) != NULL);
+                strftime(theirs, sizeof(theirs), "%Y-%m-%dT%H:%M:%S.123456789Z", &tm);
+                ASSERT_TRUE(utc_format_rfc3339(&ts, mine, sizeof(mine)) > 0);
+                ASSERT_STREQ(mine, theirs);
+                ASSERT_EQ(utc_days_from_civil(tm.tm_year + 1900, (unsigned) tm.tm_mon + 1, (unsigned) tm.tm_mday) * 86400 +
+                                  tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec,
+                          secs[i]);
+        }
+        ASSERT_EQ(utc_format_rfc3339(&(struct timespec){ 0 }, mine, 10), 0); /* too small */
 }

@@ -137,6 +137,17 @@ TEST(config_parse)
         ASSERT_OK(parse_rfc3339("2024-01-02T05:04:05+02:00", &t));
         ASSERT_EQ(t, 1704164645);
         ASSERT_FAIL(parse_rfc3339("yesterday", &t));
+        ASSERT_OK(parse_rfc3339("1969-12-31T23:59:59.5Z", &t));
+        ASSERT_EQ(t, -1);
+        ASSERT_OK(parse_rfc3339("2000-02-29t00:00:00-00:30", &t));
+        ASSERT_EQ(t, 951784200);
+        ASSERT_FAIL(parse_rfc3339("2024-1-02T05:04:05Z", &t));  /* Go's fixed widths */
+        ASSERT_FAIL(parse_rfc3339("2024-13-02T05:04:05Z", &t));
+        ASSERT_FAIL(parse_rfc3339("2024-01-02T24:04:05Z", &t));
+        ASSERT_FAIL(parse_rfc3339("2024-01-02T05:04:05", &t));   /* no zone */
+        ASSERT_FAIL(parse_rfc3339("2024-01-02T05:04:05.Z", &t));
+        ASSERT_FAIL(parse_rfc3339("2024-01-02T05:04:05Zjunk", &t));
+        ASSERT_FAIL(parse_rfc3339("", &t));
 }
 
 TEST(config_rejects)
