@@ -373,13 +373,9 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
 static int apply_cgroup(const struct mount_plan *plan, const struct mount_step *st, int rootfd, struct cgroup *cg,
                         struct berr **err)
 {
-        _cleanup_close_ int target = -1;
-
+        /* cgroup_mount_in_container() makes the destination itself */
         if (!cg)
                 return berr_set(err, ENOTSUP, "cgroup mount: no cgroup for this container");
-        target = path_mkdir_in_root(rootfd, st->destination, 0755, err);
-        if (target < 0)
-                return target;
         return cgroup_mount_in_container(cg, rootfd, st->destination, st->flags & MS_RDONLY, plan->has_cgroupns, err);
 }
 
