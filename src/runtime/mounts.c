@@ -504,9 +504,13 @@ static int prepare_root(const struct mount_plan *plan, const char *rootfs, struc
                 prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
         if (mount(NULL, "/", NULL, prop, NULL) < 0)
                 return berr_sys(err, "set propagation of '/'");
-        r = make_parent_private(rootfs, err);
-        if (r < 0)
-                return r;
+        /* After a recursive slave or private (the default), no mount here is shared: no need to read
+         * mountinfo (its generation and parsing were a tenth of the init's set-up) to find out. */
+        if (!(prop & MS_REC) || (prop & MS_SHARED)) {
+                r = make_parent_private(rootfs, err);
+                if (r < 0)
+                        return r;
+        }
         if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return berr_sys(err, "bind the rootfs '%s' onto itself", rootfs);
         fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
