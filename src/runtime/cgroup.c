@@ -1133,37 +1133,40 @@ static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
 static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, struct berr **err)
 {
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
-        _cleanup_free_ char *path = xstrdup(h->path);
-        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *path = xstrdup(h->path), *leaf = hierarchy_dir_path(cg, h, h->path);
         unsigned levels;
+        bool leaf_gone;
         int r;
 
-        fd = cgroup_open_hierarchy_dir(cg, h, NULL);
-        if (fd >= 0) {
-                r = rmdir_children(fd, 0, err);
-                if (r < 0)
-                        return berr_wrap(err, "remove cgroup '%s'", h->path);
-                closep(&fd);
+        /* Containers seldom make cgroups of their own: try rmdir(2) first, which fails (EBUSY) while
+         * the directory holds another cgroup, and walk the children (a dozen calls per hierarchy) only
+         * then. */
+        leaf_gone = rmdir(leaf) == 0 || errno == ENOENT;
+        if (!leaf_gone) {
+                _cleanup_close_ int fd = cgroup_open_hierarchy_dir(cg, h, NULL);
+
+                if (fd >= 0) {
+                        r = rmdir_children(fd, 0, err);
+                        if (r < 0)
+                                return berr_wrap(err, "remove cgroup '%s'", h->path);
+                }
         }
         /* The container's own directory, then the parents that cgroup_create() made, while empty. */
         /* not created by this object (a delete without saved state): the default parent is still ours */
         levels = h->created ? h->created : cg->min_created ? cg->min_created : 1;
         for (unsigned i = 0; i < levels; i++) {
-                _cleanup_close_ int parent = -1;
+                _cleanup_free_ char *dir = NULL;
                 char *slash = strrchr(path, '/');
-                _cleanup_free_ char *parent_path = NULL;
 
                 if (!slash || slash == path + strlen(path) - 1 || streq(path, "/"))
                         break;
-                parent_path = xasprintf("%s%.*s", root, (int) (slash - path), path);
-                parent = open(*parent_path ? parent_path : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (parent < 0) {
-                        if (errno == ENOENT)
-                                return 0;
-                        return berr_sys(err, "open cgroup '%s'", parent_path);
+                if (i == 0 && leaf_gone) {
+                        *slash = 0;
+                        continue;
                 }
+                dir = xasprintf("%s%s", root, path);
                 /* A parent shared with other containers is busy for good: try it once. */
-                r = rmdir_retry(parent, slash + 1, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
+                r = rmdir_retry(AT_FDCWD, dir, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
                 if (r < 0) {
                         if (i == 0)
                                 return berr_wrap(err, "remove cgroup '%s'", h->path);
