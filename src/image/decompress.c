@@ -7,6 +7,12 @@
  * buffers, so a 1 GB layer would need 1 GB of memory). zlib remains the
  * fallback when the build has no ISA-L. zstd uses the reference libzstd.
  *
+ * libisal is loaded when the first gzip stream starts (lib/dl.c), not linked:
+ * it was the CLI's only shared library besides libc and libm, and every
+ * command paid its loading and about ten page faults, while only layer
+ * unpacking uses it. A missing libisal fails that unpacking with an error
+ * naming the library.
+ *
  * Concatenated gzip members are one stream (as gzip(1) and Go's reader treat
  * them); anything after the last member that is not another member is an
  * error, and so is a stream that ends inside a member.
@@ -21,6 +27,7 @@
 #endif
 
 #include "image/layer-internal.h"
+#include "lib/dl.h"
 #include "lib/error.h"
 #include "lib/util.h"
 
@@ -30,6 +37,8 @@ struct decompressor {
         bool started;
 #if HAVE_ISAL
         struct inflate_state isal;
+        __typeof__(&isal_inflate_init) isal_inflate_init;
+        __typeof__(&isal_inflate) isal_inflate;
 #else
         z_stream z;
 #endif
@@ -54,10 +63,31 @@ int decompressor_detect(const uint8_t *buf, size_t len, enum layer_compression *
         return 0;
 }
 
+#if HAVE_ISAL
+/* ISA-L 2.x installs libisal.so.2 (meson.build checks that the library exists). */
+#define LIBISAL_SONAME "libisal.so.2"
+
+static void *isal_handle;
+
+/* Finds igzip's two functions, loading libisal on the first call. */
+static int isal_bind(struct decompressor *d, struct berr **err)
+{
+        void *init = NULL, *inflate = NULL;
+
+        if (dl_load(&isal_handle, LIBISAL_SONAME, err) < 0 ||
+            dl_sym(isal_handle, LIBISAL_SONAME, "isal_inflate_init", &init, err) < 0 ||
+            dl_sym(isal_handle, LIBISAL_SONAME, "isal_inflate", &inflate, err) < 0)
+                return berr_wrap(err, "gzip decompression");
+        d->isal_inflate_init = (__typeof__(&isal_inflate_init))init;
+        d->isal_inflate = (__typeof__(&isal_inflate))inflate;
+        return 0;
+}
+#endif
+
 static void gzip_member_start(struct decompressor *d)
 {
 #if HAVE_ISAL
-        isal_inflate_init(&d->isal);
+        d->isal_inflate_init(&d->isal);
         d->isal.crc_flag = ISAL_GZIP; /* parse the header, verify CRC and length of the trailer */
 #else
         if (d->started)
@@ -74,7 +104,12 @@ int decompressor_new(enum layer_compression c, struct decompressor **ret, struct
         d->c = c;
         switch (c) {
         case LAYER_COMPRESSION_GZIP:
-#if !HAVE_ISAL
+#if HAVE_ISAL
+                if (isal_bind(d, err) < 0) {
+                        free(d);
+                        return -ELIBACC;
+                }
+#else
                 if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK) {
                         free(d);
                         return berr_set(err, ENOMEM, "initialise zlib");
@@ -135,7 +170,7 @@ static int gzip_step(struct decompressor *d, const uint8_t **in, size_t *in_len,
                 d->isal.avail_in = (uint32_t)in_chunk;
                 d->isal.next_out = *out;
                 d->isal.avail_out = (uint32_t)out_chunk;
-                r = isal_inflate(&d->isal);
+                r = d->isal_inflate(&d->isal);
                 if (r < 0)
                         return berr_set(err, EINVAL, "corrupt gzip stream (igzip error %d)", r);
                 *in_len -= in_chunk - d->isal.avail_in;

@@ -3,8 +3,8 @@
 
 /*
  * Content digests "algorithm:hex" (OCI image-spec descriptor digests):
- * streaming SHA-256 (and SHA-512 for parsing/verification) on OpenSSL's EVP
- * interface, plus strict parsing and formatting.
+ * streaming SHA-256 (and SHA-512 for parsing/verification) on OpenSSL's SHA
+ * functions, plus strict parsing and formatting.
  */
 
 #include <stdbool.h>

@@ -79,9 +79,14 @@ wait_health() {
                 sleep 0.1
         done
         [ "$(pgrep -f -- "--id $id" | wc -l)" -eq 1 ]
-        # with a healthcheck: the monitor and its checker
+        # with a healthcheck: the monitor and its checker (once the monitor's recorder, a third
+        # process for the first moments, has gone idle and exited)
         berth run -d --name w --health-cmd true --health-interval 1h busybox sleep 100 >/dev/null
         wid=$(berth inspect -f '{{.Id}}' w)
+        for ((i = 0; i < 50; i++)); do
+                [ "$(pgrep -f -- "--id $wid" | wc -l)" -eq 2 ] && break
+                sleep 0.1
+        done
         [ "$(pgrep -f -- "--id $wid" | wc -l)" -eq 2 ]
         berth rm -f w >/dev/null
         [ "$(pgrep -f -- "--id $wid" | wc -l)" -eq 0 ]

@@ -164,3 +164,23 @@ refused() {
         mkarchive "$TMP/good" "$TMP/bad.tar"
         refused "$TMP/bad.tar" "mismatch"
 }
+
+@test "gzip layer without libisal: the error names the library and nothing is left" {
+        grep -q libisal.so.2 "$BERTH_BIN" || skip "built without ISA-L"
+        lib=$(ldconfig -p | awk '$1 == "libisal.so.2" { print $NF; exit }')
+        [ -n "$lib" ]
+        good_archive
+        gzip -n "$TMP/good/l1/layer.tar"
+        mv "$TMP/good/l1/layer.tar.gz" "$TMP/good/l1/layer.tar"
+        mkarchive "$TMP/good" "$TMP/gz.tar"
+        # hidden in a private mount namespace only: the library's path there is an empty file
+        run unshare -m --propagation private sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+                sh "$lib" "$BERTH_BIN" --root "$ROOT" --runroot "$RUNROOT" load -i "$TMP/gz.tar"
+        echo "$output"
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"gzip decompression: cannot load libisal.so.2"* ]]
+        assert_store_empty
+        run berth load -i "$TMP/gz.tar"
+        [ "$status" -eq 0 ]
+        [ "$output" = "Loaded image: bad/test:1" ]
+}

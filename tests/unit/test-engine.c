@@ -4,17 +4,24 @@
 #include <json-c/json.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
 #include "engine/logs.h"
 #include "engine/monitor.h"
+#include "engine/recorder.h"
+#include "engine/records.h"
 #include "engine/runopts.h"
 #include "engine/spec-gen.h"
+#include "image/db.h"
+#include "image/image-internal.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
+#include "lib/path.h"
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
@@ -478,4 +485,88 @@ TEST(restart_policy)
         ASSERT_EQ(monitor_restart_delay_ms(0), 100);
         ASSERT_EQ(monitor_restart_delay_ms(3), 800);
         ASSERT_EQ(monitor_restart_delay_ms(30), 60000);
+}
+
+/* The monitor's recorder writes the record through its own connection, goes away when idle, and a
+ * request after that starts a new one; a removed record is reported, not an error. */
+TEST(recorder_records_and_restarts_when_idle)
+{
+        char dir[] = "/tmp/berth-test-recorder-XXXXXX";
+        _cleanup_free_ char *dbp = NULL;
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_(engine_container_freep) struct engine_container *c = xzalloc(sizeof(*c)), *got = NULL;
+        struct recorder rc = RECORDER_NONE;
+        struct recorder_req q = { .op = RECORDER_RUNNING, .pid = 4242, .monitor_pid = 77 };
+        struct recorder_reply a;
+        char id[ENGINE_ID_LEN + 1];
+        pid_t first;
+        struct timespec idle = { .tv_sec = 0, .tv_nsec = (RECORDER_IDLE_MS + 200) * 1000000L };
+
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        dbp = path_join(dir, "berth.db");
+        ASSERT_OK(db_open(dbp, &db, NULL));
+        ASSERT_OK(db_migrate(db, "image", image_migrations, image_migrations_count, NULL));
+        ASSERT_OK(records_migrate(db, NULL));
+        ASSERT_OK(db_exec(db, "INSERT INTO images (id, size, added) VALUES ('sha256:00', 0, 0)", NULL));
+        engine_id_generate(id);
+        c->id = xstrdup(id);
+        c->name = xstrdup("rec");
+        c->image_id = xstrdup("sha256:00");
+        c->image_name = xstrdup("busybox");
+        c->config = json_object_new_object();
+        c->state = ENGINE_STATE_CREATED;
+        c->created = xstrdup("2026-01-01T00:00:00.000000000Z");
+        ASSERT_OK(records_insert(db, c, NULL));
+
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_TRUE(a.found);
+        first = rc.pid;
+        ASSERT_TRUE(first > 0);
+        ASSERT_OK(records_get(db, id, &got, NULL));
+        ASSERT_EQ(got->state, ENGINE_STATE_RUNNING);
+        ASSERT_EQ(got->pid, 4242);
+        ASSERT_EQ(got->monitor_pid, 77);
+        ASSERT_TRUE(got->started_at != NULL);
+        got = engine_container_free(got);
+
+        /* idle: it exits by itself; the next request goes to a new one */
+        nanosleep(&idle, NULL);
+        ASSERT_EQ(waitpid(first, NULL, WNOHANG), first);
+        q = (struct recorder_req){ .op = RECORDER_EXITED, .exit_code = 3, .oom = true };
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_TRUE(rc.pid > 0 && rc.pid != first);
+        ASSERT_FALSE(a.manually_stopped);
+        ASSERT_OK(records_get(db, id, &got, NULL));
+        ASSERT_EQ(got->state, ENGINE_STATE_EXITED);
+        ASSERT_EQ(got->exit_code, 3);
+        ASSERT_TRUE(got->oom_killed);
+        got = engine_container_free(got);
+
+        /* `berth stop` marked it while it ran: the exit reports it and keeps the mark */
+        ASSERT_OK(records_set_manually_stopped(db, id, true, NULL));
+        q = (struct recorder_req){ .op = RECORDER_EXITED, .exit_code = 143 };
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_TRUE(a.found);
+        ASSERT_TRUE(a.manually_stopped);
+        ASSERT_OK(records_get(db, id, &got, NULL));
+        ASSERT_TRUE(got->manually_stopped);
+        ASSERT_EQ(got->exit_code, 143);
+        ASSERT_FALSE(got->oom_killed);
+        got = engine_container_free(got);
+
+        q = (struct recorder_req){ .op = RECORDER_REMOVE };
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_TRUE(a.found);
+        ASSERT_EQ(records_get(db, id, &got, NULL), 0);
+        /* gone already: nothing to write, no error */
+        q = (struct recorder_req){ .op = RECORDER_EXITED };
+        ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
+        ASSERT_FALSE(a.found);
+        /* a request it does not know is refused with a message */
+        q = (struct recorder_req){ .op = 99 };
+        ASSERT_TRUE(recorder_call(&rc, dbp, id, dir, &q, &a) < 0);
+        ASSERT_TRUE(strstr(a.msg, "unknown recorder request") != NULL);
+        recorder_stop(&rc);
+        ASSERT_EQ(rc.fd, -1);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
 }

@@ -148,10 +148,10 @@ TEST(spec_gen_cpu_quota_of_many_cpus)
         ASSERT_OK_ERR(gen("{\"Config\":{\"Cmd\":[\"true\"]},\"HostConfig\":{\"NanoCpus\":100535000000000}}", &spec,
                           &err),
                       &err);
-        ASSERT_TRUE(strstr(spec, "\"quota\": 10053500000") != NULL);
+        ASSERT_TRUE(strstr(spec, "\"quota\":10053500000") != NULL);
         free(spec);
         spec = NULL;
         ASSERT_OK_ERR(gen("{\"Config\":{\"Cmd\":[\"true\"]},\"HostConfig\":{\"NanoCpus\":1500000000}}", &spec, &err),
                       &err);
-        ASSERT_TRUE(strstr(spec, "\"quota\": 150000") != NULL);
+        ASSERT_TRUE(strstr(spec, "\"quota\":150000") != NULL);
 }

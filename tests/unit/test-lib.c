@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/digest.h"
+#include "lib/dl.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
 #include "lib/json.h"
@@ -188,4 +190,60 @@ TEST(fileio_atomic_and_rm_rf) {
         ASSERT_OK(symlink("/", "d/e/link"));
         ASSERT_OK_ERR(rm_rf_at(AT_FDCWD, "d", &err), &err);
         ASSERT_FAIL(access("d", F_OK));
+}
+
+static void digest_in_pieces(enum digest_algo algo, const char *data, size_t len, size_t piece, struct digest *ret)
+{
+        _cleanup_(digester_freep) struct digester *h = digester_new(algo);
+
+        for (size_t off = 0; off < len; off += piece)
+                digester_update(h, data + off, len - off < piece ? len - off : piece);
+        digester_final(h, ret);
+}
+
+/* Known answers from FIPS 180-2 (appendix B and C), fed whole and in pieces that straddle blocks. */
+TEST(digest_known_answers) {
+        static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        _cleanup_free_ char *million = xmalloc(1000000);
+        char buf[DIGEST_STRING_MAX];
+        struct digest d;
+
+        memset(million, 'a', 1000000);
+        ASSERT_STREQ(digest_sha256_buf("", 0, buf),
+                     "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        ASSERT_STREQ(digest_sha256_buf("abc", 3, buf),
+                     "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        for (size_t piece = 1; piece <= 64; piece *= 7) {
+                digest_in_pieces(DIGEST_SHA256, two_blocks, strlen(two_blocks), piece, &d);
+                ASSERT_STREQ(digest_format(&d, buf),
+                             "sha256:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+                digest_in_pieces(DIGEST_SHA512, "abc", 3, piece, &d);
+                ASSERT_STREQ(digest_format(&d, buf),
+                             "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1"
+                             "a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+        }
+        digest_in_pieces(DIGEST_SHA256, million, 1000000, 65536, &d);
+        ASSERT_STREQ(digest_format(&d, buf),
+                     "sha256:cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+        digest_in_pieces(DIGEST_SHA512, million, 1000000, 4093, &d);
+        ASSERT_STREQ(digest_format(&d, buf),
+                     "sha512:e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973ebde0ff244877ea60a4cb"
+                     "0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b");
+}
+
+TEST(dl_load_names_the_missing_library) {
+        _cleanup_(berr_freep) struct berr *err = NULL;
+        void *handle = NULL, *fn = NULL;
+
+        ASSERT_EQ(dl_load(&handle, "libberth-no-such-library.so.7", &err), -ELIBACC);
+        ASSERT_ERR_CONTAINS(err, "cannot load libberth-no-such-library.so.7");
+        ASSERT_TRUE(handle == NULL);
+        berr_free(TAKE_PTR(err));
+
+        ASSERT_OK_ERR(dl_load(&handle, "libc.so.6", &err), &err);
+        ASSERT_TRUE(handle != NULL);
+        ASSERT_OK_ERR(dl_sym(handle, "libc.so.6", "getpid", &fn, &err), &err);
+        ASSERT_TRUE(fn != NULL);
+        ASSERT_EQ(dl_sym(handle, "libc.so.6", "berth_no_such_function", &fn, &err), -ELIBACC);
+        ASSERT_ERR_CONTAINS(err, "libc.so.6 has no function berth_no_such_function");
 }
