@@ -40,8 +40,8 @@ static int mount_fd(const char *source, int targetfd, const char *fstype, unsign
  * Bind-mounts the host directory hostpath onto dirfd/name with nosuid, nodev, noexec (and ro) on the
  * top mount. The flags are set on the detached clone before it is attached (open_tree(2),
  * mount_setattr(2), move_mount(2)): three calls where a bind, a reopen and a remount took six, and
- * the mount is never visible writable. dirfd is a directory of the container's own tmpfs (or the
- * safely resolved parent of the destination), so name is a plain component looked up in it.
+ * the mount is never visible writable. dirfd is a directory of the container's own tmpfs and name a
+ * plain component in it, or name is "" and dirfd the safely resolved destination itself.
  */
 static int bind_cgroup(const char *hostpath, int dirfd, const char *name, bool readonly, struct berr **err)
 {
@@ -55,7 +55,7 @@ static int bind_cgroup(const char *hostpath, int dirfd, const char *name, bool r
                 return berr_sys(err, "mount bind '%s'", hostpath);
         if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
                 return berr_sys(err, "set the mount flags of '%s'", hostpath);
-        if (move_mount(tree, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        if (move_mount(tree, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH | (*name ? 0 : MOVE_MOUNT_T_EMPTY_PATH)) < 0)
                 return berr_sys(err, "attach the bind of '%s' in the container", hostpath);
         return 0;
 }
@@ -85,8 +85,7 @@ static int open_dest(int rootfd, const char *dest, int *ret_parent, char **ret_b
         return TAKE_FD(dfd);
 }
 
-static int mount_v2(struct cgroup *cg, int parentfd, const char *base, int targetfd, bool readonly, bool has_cgroupns,
-                    struct berr **err)
+static int mount_v2(struct cgroup *cg, int targetfd, bool readonly, bool has_cgroupns, struct berr **err)
 {
         _cleanup_free_ char *host = xasprintf("%s%s", cg->mountpoint, cg->hier[0].path);
         int r;
@@ -99,7 +98,7 @@ static int mount_v2(struct cgroup *cg, int parentfd, const char *base, int targe
                 /* EPERM in some user namespaces: the bind below shows the same directory */
                 log_debug("cgroup: mount cgroup2 in the container failed (%d), binding '%s' instead", r, host);
         }
-        return bind_cgroup(host, parentfd, base, readonly, err);
+        return bind_cgroup(host, targetfd, "", readonly, err);
 }
 
 static int mount_v1_hierarchy(struct cgroup *cg, const struct cgroup_hierarchy *h, int tmpfd, bool readonly,
@@ -171,7 +170,7 @@ int cgroup_mount_in_container(struct cgroup *cg, int rootfd, const char *dest, b
         if (targetfd < 0)
                 return targetfd;
         if (cg->mode == CGROUP_MODE_V2)
-                r = mount_v2(cg, parentfd, base, targetfd, readonly, has_cgroupns, err);
+                r = mount_v2(cg, targetfd, readonly, has_cgroupns, err);
         else
                 r = mount_v1(cg, parentfd, base, targetfd, readonly, has_cgroupns, err);
         if (r < 0)
