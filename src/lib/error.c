@@ -63,7 +63,7 @@ int berr_sys(struct berr **err, const char *fmt, ...)
         int r;
 
         va_start(ap, fmt);
-        r = berr_vset(err, code, strerror(code), fmt, ap);
+        r = berr_vset(err, code, err ? strerror(code) : NULL, fmt, ap); /* no message asked: no strerror */
         va_end(ap);
         errno = code;
         return r;
@@ -78,7 +78,7 @@ int berr_errno(struct berr **err, int errnum, const char *fmt, ...)
         if (code == 0)
                 code = EIO;
         va_start(ap, fmt);
-        r = berr_vset(err, code, strerror(code), fmt, ap);
+        r = berr_vset(err, code, err ? strerror(code) : NULL, fmt, ap);
         va_end(ap);
         return r;
 }

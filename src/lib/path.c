@@ -67,6 +67,11 @@ static int mkdir_in_root(int rootfd, const char *path, mode_t mode, unsigned dep
         if (depth > 40)
                 return berr_set(err, ELOOP, "too many symlinks resolving '%s' in root", path);
         clean = path_clean(path);
+        /* Most paths exist already: one lookup of the whole path (the same resolution as the walk below
+         * makes name by name) before the walk that creates what is missing and reports what is wrong. */
+        cur = open_in_root_raw(rootfd, clean, O_PATH | O_DIRECTORY, 0);
+        if (cur >= 0)
+                return TAKE_FD(cur);
         parts = strv_split(clean, "/");
         cur = open_in_root_raw(rootfd, ".", O_PATH | O_DIRECTORY, 0);
         if (cur < 0)

@@ -80,7 +80,9 @@ int caps_drop_bounding(const struct oci_capabilities *caps, struct berr **err)
  */
 static int set_ambient(uint64_t ambient, uint64_t allowed, int last, struct berr **err)
 {
-        if (cap_reset_ambient() < 0 && errno != EINVAL) /* EINVAL: a kernel without ambient capabilities */
+        /* One prctl: libcap's cap_reset_ambient() first asks the kernel about every capability in turn.
+         * EINVAL: a kernel without ambient capabilities. */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return berr_sys(err, "clear the ambient capabilities");
         for (int cap = 0; cap <= last && cap < 64; cap++) {
                 if (!(ambient & (UINT64_C(1) << cap)))

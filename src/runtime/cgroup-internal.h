@@ -66,10 +66,11 @@ struct cgroup_hierarchy *cgroup_find_hierarchy(const struct cgroup *cg, const ch
 struct cgroup_hierarchy *cgroup_primary_hierarchy(const struct cgroup *cg);
 /* Opens <mountpoint>/<h->name><h->path> as an O_DIRECTORY fd. */
 int cgroup_open_hierarchy_dir(const struct cgroup *cg, const struct cgroup_hierarchy *h, struct berr **err);
-/* Creates h->path level by level, calling init(parentfd, dirfd) for every level, made or found (may be NULL;
- * must be idempotent: a level found may have been made by another process and not set up yet). */
+/* Creates h->path level by level, calling init(parentfd, dirfd, made) for every level, made by this call or
+ * found (may be NULL; must be idempotent: a level found may have been made by another process and not set
+ * up yet). */
 int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h, int (*init)(int parentfd, int dirfd,
-                     struct berr **err), struct berr **err);
+                     bool made, struct berr **err), struct berr **err);
 
 /* File access relative to a cgroup directory fd. */
 int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err);
@@ -77,6 +78,16 @@ int cgroup_writef(int dirfd, const char *file, struct berr **err, const char *fm
         __attribute__((format(printf, 4, 5)));
 int cgroup_vwritef(int dirfd, const char *file, struct berr **err, const char *fmt, va_list ap)
         __attribute__((format(printf, 4, 0)));
+/* A cgroup file kept open for several writes, each one request (devices.allow takes one rule per
+ * write(2)). Opened by the first write; close with cgroup_file_close(). */
+struct cgroup_file {
+        int dirfd;        /* borrowed */
+        const char *name; /* borrowed */
+        int fd;           /* -1 until the first write */
+};
+int cgroup_file_open(struct cgroup_file *f, struct berr **err); /* the fd (borrowed), or -errno */
+int cgroup_file_write(struct cgroup_file *f, const char *value, struct berr **err);
+void cgroup_file_close(struct cgroup_file *f);
 /* Whole file as an owned string, trailing newline removed. */
 int cgroup_read(int dirfd, const char *file, char **ret, struct berr **err);
 /* A single unsigned number ("max" gives UINT64_MAX). */

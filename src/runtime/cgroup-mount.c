@@ -36,26 +36,27 @@ static int mount_fd(const char *source, int targetfd, const char *fstype, unsign
         return 0;
 }
 
-/* Bind-mounts the host directory hostpath onto dirfd/name, then applies nosuid/nodev/noexec (and ro). */
+/*
+ * Bind-mounts the host directory hostpath onto dirfd/name with nosuid, nodev, noexec (and ro) on the
+ * top mount. The flags are set on the detached clone before it is attached (open_tree(2),
+ * mount_setattr(2), move_mount(2)): three calls where a bind, a reopen and a remount took six, and
+ * the mount is never visible writable. dirfd is a directory of the container's own tmpfs and name a
+ * plain component in it, or name is "" and dirfd the safely resolved destination itself.
+ */
 static int bind_cgroup(const char *hostpath, int dirfd, const char *name, bool readonly, struct berr **err)
 {
-        unsigned long fl = MS_BIND | MS_REMOUNT | CG_MOUNT_FLAGS | (readonly ? MS_RDONLY : 0);
-        _cleanup_close_ int target = -1, mounted = -1;
-        char proc[64];
-        int r;
+        struct mount_attr attr = {
+                .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                            (readonly ? MOUNT_ATTR_RDONLY : 0),
+        };
+        _cleanup_close_ int tree = open_tree(AT_FDCWD, hostpath, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
-        target = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (target < 0)
-                return berr_sys(err, "open mount target '%s'", name);
-        r = mount_fd(hostpath, target, NULL, MS_BIND | MS_REC, NULL, err);
-        if (r < 0)
-                return r;
-        /* the first fd still names the directory below the new mount; a lookup by name crosses into it */
-        mounted = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (mounted < 0)
-                return berr_sys(err, "open bind mount '%s'", name);
-        if (mount(NULL, path_fd_proc(mounted, proc, sizeof(proc)), NULL, fl, NULL) < 0)
-                return berr_sys(err, "remount '%s' in the container", hostpath);
+        if (tree < 0)
+                return berr_sys(err, "mount bind '%s'", hostpath);
+        if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return berr_sys(err, "set the mount flags of '%s'", hostpath);
+        if (move_mount(tree, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH | (*name ? 0 : MOVE_MOUNT_T_EMPTY_PATH)) < 0)
+                return berr_sys(err, "attach the bind of '%s' in the container", hostpath);
         return 0;
 }
 
@@ -84,8 +85,7 @@ static int open_dest(int rootfd, const char *dest, int *ret_parent, char **ret_b
         return TAKE_FD(dfd);
 }
 
-static int mount_v2(struct cgroup *cg, int parentfd, const char *base, int targetfd, bool readonly, bool has_cgroupns,
-                    struct berr **err)
+static int mount_v2(struct cgroup *cg, int targetfd, bool readonly, bool has_cgroupns, struct berr **err)
 {
         _cleanup_free_ char *host = xasprintf("%s%s", cg->mountpoint, cg->hier[0].path);
         int r;
@@ -98,7 +98,7 @@ static int mount_v2(struct cgroup *cg, int parentfd, const char *base, int targe
                 /* EPERM in some user namespaces: the bind below shows the same directory */
                 log_debug("cgroup: mount cgroup2 in the container failed (%d), binding '%s' instead", r, host);
         }
-        return bind_cgroup(host, parentfd, base, readonly, err);
+        return bind_cgroup(host, targetfd, "", readonly, err);
 }
 
 static int mount_v1_hierarchy(struct cgroup *cg, const struct cgroup_hierarchy *h, int tmpfd, bool readonly,
@@ -110,12 +110,12 @@ static int mount_v1_hierarchy(struct cgroup *cg, const struct cgroup_hierarchy *
 
         if (mkdirat(tmpfd, h->name, 0755) < 0 && errno != EEXIST)
                 return berr_sys(err, "mkdir '%s' in the container's cgroup tmpfs", h->name);
-        sub = openat(tmpfd, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0)
-                return berr_sys(err, "open '%s' in the container's cgroup tmpfs", h->name);
         if (has_cgroupns) {
                 _cleanup_free_ char *opts = NULL, *joined = strv_join(h->controllers, ",");
 
+                sub = openat(tmpfd, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0)
+                        return berr_sys(err, "open '%s' in the container's cgroup tmpfs", h->name);
                 opts = startswith(joined, "name=") ? xasprintf("none,%s", joined) : xstrdup(joined);
                 r = mount_fd("cgroup", sub, "cgroup", CG_MOUNT_FLAGS | (readonly ? MS_RDONLY : 0), opts, NULL);
                 if (r >= 0)
@@ -170,7 +170,7 @@ int cgroup_mount_in_container(struct cgroup *cg, int rootfd, const char *dest, b
         if (targetfd < 0)
                 return targetfd;
         if (cg->mode == CGROUP_MODE_V2)
-                r = mount_v2(cg, parentfd, base, targetfd, readonly, has_cgroupns, err);
+                r = mount_v2(cg, targetfd, readonly, has_cgroupns, err);
         else
                 r = mount_v1(cg, parentfd, base, targetfd, readonly, has_cgroupns, err);
         if (r < 0)

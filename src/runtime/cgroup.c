@@ -64,23 +64,69 @@ const struct oci_device_rule *cgroup_default_device_rules(size_t *ret_n)
 
 /* ---- small file helpers ---- */
 
-int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err)
+/* The debug trace of a write: the full path, which the unit tests compare against. dir may be NULL (then
+ * taken from dirfd). */
+static void trace_write(int dirfd, const char *dir, const char *file, const char *value)
 {
-        _cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        char proc[64], buf[PATH_MAX];
+
+        if (log_get_level() > LOG_LEVEL_DEBUG)
+                return;
+        if (!dir) {
+                ssize_t n = readlink(path_fd_proc(dirfd, proc, sizeof(proc)), buf, sizeof(buf) - 1);
+                buf[n > 0 ? n : 0] = 0;
+                dir = buf;
+        }
+        log_debug("cgroup: write '%s' to '%s/%s'", value, dir, file);
+}
+
+static int open_for_write(int dirfd, const char *file, struct berr **err)
+{
+        int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 
         if (fd < 0)
                 return berr_sys(err, "open '%s'", file);
-        if (log_get_level() <= LOG_LEVEL_DEBUG) {
-                /* the full path: this trace is what the unit tests compare against */
-                char proc[64], dir[PATH_MAX];
-                ssize_t n = readlink(path_fd_proc(dirfd, proc, sizeof(proc)), dir, sizeof(dir) - 1);
-                dir[n > 0 ? n : 0] = 0;
-                log_debug("cgroup: write '%s' to '%s/%s'", value, dir, file);
-        }
+        return fd;
+}
+
+static int write_value(int fd, const char *file, const char *value, struct berr **err)
+{
         /* One write(2): the kernel parses each write as one request. */
         if (write(fd, value, strlen(value)) < 0)
                 return berr_sys(err, "write '%s' to '%s'", value, file);
         return 0;
+}
+
+int cgroup_write(int dirfd, const char *file, const char *value, struct berr **err)
+{
+        _cleanup_close_ int fd = open_for_write(dirfd, file, err);
+
+        if (fd < 0)
+                return fd;
+        trace_write(dirfd, NULL, file, value);
+        return write_value(fd, file, value, err);
+}
+
+int cgroup_file_open(struct cgroup_file *f, struct berr **err)
+{
+        if (f->fd < 0)
+                f->fd = open_for_write(f->dirfd, f->name, err);
+        return f->fd;
+}
+
+int cgroup_file_write(struct cgroup_file *f, const char *value, struct berr **err)
+{
+        int r = cgroup_file_open(f, err);
+
+        if (r < 0)
+                return r;
+        trace_write(f->dirfd, NULL, f->name, value);
+        return write_value(f->fd, f->name, value, err);
+}
+
+void cgroup_file_close(struct cgroup_file *f)
+{
+        f->fd = safe_close(f->fd);
 }
 
 int cgroup_vwritef(int dirfd, const char *file, struct berr **err, const char *fmt, va_list ap)
@@ -704,7 +750,7 @@ int cgroup_load(const struct cgroup_env *env, const char *description, struct cg
  * a shared parent (berth/) between our mkdir seeing it exist and our next step.
  */
 static int make_dirs_once(const struct cgroup *cg, struct cgroup_hierarchy *h, char **parts, const char *root,
-                          int (*init)(int parentfd, int dirfd, struct berr **err), struct berr **err)
+                          int (*init)(int parentfd, int dirfd, bool made, struct berr **err), struct berr **err)
 {
         _cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         size_t n = strv_length(parts);
@@ -735,7 +781,7 @@ static int make_dirs_once(const struct cgroup *cg, struct cgroup_hierarchy *h, c
                  * not yet set it up (a v1 cpuset with empty cpus, which its children would copy).
                  * init is idempotent and fills in only what is still empty. */
                 if (init) {
-                        r = init(fd, child, err);
+                        r = init(fd, child, made, err);
                         if (r == -ENOENT)
                                 return -ENOENT; /* removed meanwhile by its last user: again */
                         if (r < 0)
@@ -747,8 +793,38 @@ static int make_dirs_once(const struct cgroup *cg, struct cgroup_hierarchy *h, c
         return 0;
 }
 
+/*
+ * The same walk without an init step: mkdir(2) of each level by its whole path, two calls for
+ * "berth/<id>" where opening every level took eight. The paths are the host's cgroup file system,
+ * which has no symlinks; -ENOENT again means a level vanished.
+ */
+static int make_dirs_by_path(struct cgroup_hierarchy *h, char **parts, const char *root, struct berr **err)
+{
+        _cleanup_free_ char *path = xstrdup(root);
+        size_t n = strv_length(parts);
+
+        h->created = 0;
+        for (size_t i = 0; i < n; i++) {
+                char *next = path_join(path, parts[i]);
+
+                free(path);
+                path = next;
+                if (mkdir(path, 0755) == 0) {
+                        if (h->created == 0)
+                                h->created = (unsigned) (n - i);
+                } else if (errno == ENOENT) {
+                        if (i == 0 && access(root, F_OK) < 0)
+                                return berr_sys(err, "open cgroup hierarchy '%s'", root);
+                        return -ENOENT;
+                } else if (errno != EEXIST) {
+                        return berr_sys(err, "mkdir cgroup '%s' under '%s'", parts[i], root);
+                }
+        }
+        return 0;
+}
+
 int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
-                     int (*init)(int parentfd, int dirfd, struct berr **err), struct berr **err)
+                     int (*init)(int parentfd, int dirfd, bool made, struct berr **err), struct berr **err)
 {
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
         _cleanup_(strv_freep) char **parts = strv_split(h->path, "/");
@@ -758,7 +834,7 @@ int cgroup_make_dirs(const struct cgroup *cg, struct cgroup_hierarchy *h,
         if (n > CGROUP_MAX_DEPTH)
                 return berr_set(err, EINVAL, "cgroup path '%s' is too deep", h->path);
         for (int attempt = 0; attempt < 8 && r == -ENOENT; attempt++)
-                r = make_dirs_once(cg, h, parts, root, init, err);
+                r = init ? make_dirs_once(cg, h, parts, root, init, err) : make_dirs_by_path(h, parts, root, err);
         if (r == -ENOENT)
                 return berr_set(err, ENOENT, "cgroup '%s' under '%s' kept vanishing while created", h->path, root);
         if (r < 0)
@@ -779,15 +855,26 @@ int cgroup_create(struct cgroup *cg, struct berr **err)
         return 0;
 }
 
+/* Opens cgroup.procs by its whole path: one open(2) where the directory and then the file took two. */
+static int enter_one(const struct cgroup *cg, const struct cgroup_hierarchy *h, const char *pid, struct berr **err)
+{
+        _cleanup_free_ char *dir = hierarchy_dir_path(cg, h, h->path), *file = path_join(dir, "cgroup.procs");
+        _cleanup_close_ int fd = open_for_write(AT_FDCWD, file, err);
+
+        if (fd < 0)
+                return fd;
+        trace_write(-1, dir, "cgroup.procs", pid);
+        return write_value(fd, "cgroup.procs", pid, err);
+}
+
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct berr **err)
 {
-        for (size_t i = 0; i < cg->n_hier; i++) {
-                _cleanup_close_ int fd = cgroup_open_hierarchy_dir(cg, &cg->hier[i], err);
-                int r;
+        char buf[32];
 
-                if (fd < 0)
-                        return fd;
-                r = cgroup_writef(fd, "cgroup.procs", err, "%d", (int) pid);
+        (void) snprintf(buf, sizeof(buf), "%d", (int) pid);
+        for (size_t i = 0; i < cg->n_hier; i++) {
+                int r = enter_one(cg, &cg->hier[i], buf, err);
+
                 if (r < 0)
                         return berr_wrap(err, "move pid %d into cgroup '%s%s'", (int) pid,
                                          cg->hier[i].name[0] ? cg->hier[i].name : "", cg->hier[i].path);
@@ -1046,37 +1133,40 @@ static int rmdir_children(int dirfd, unsigned depth, struct berr **err)
 static int destroy_hierarchy(struct cgroup *cg, struct cgroup_hierarchy *h, struct berr **err)
 {
         _cleanup_free_ char *root = hierarchy_dir_path(cg, h, "");
-        _cleanup_free_ char *path = xstrdup(h->path);
-        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *path = xstrdup(h->path), *leaf = hierarchy_dir_path(cg, h, h->path);
         unsigned levels;
+        bool leaf_gone;
         int r;
 
-        fd = cgroup_open_hierarchy_dir(cg, h, NULL);
-        if (fd >= 0) {
-                r = rmdir_children(fd, 0, err);
-                if (r < 0)
-                        return berr_wrap(err, "remove cgroup '%s'", h->path);
-                closep(&fd);
+        /* Containers seldom make cgroups of their own: try rmdir(2) first, which fails (EBUSY) while
+         * the directory holds another cgroup, and walk the children (a dozen calls per hierarchy) only
+         * then. */
+        leaf_gone = rmdir(leaf) == 0 || errno == ENOENT;
+        if (!leaf_gone) {
+                _cleanup_close_ int fd = cgroup_open_hierarchy_dir(cg, h, NULL);
+
+                if (fd >= 0) {
+                        r = rmdir_children(fd, 0, err);
+                        if (r < 0)
+                                return berr_wrap(err, "remove cgroup '%s'", h->path);
+                }
         }
         /* The container's own directory, then the parents that cgroup_create() made, while empty. */
         /* not created by this object (a delete without saved state): the default parent is still ours */
         levels = h->created ? h->created : cg->min_created ? cg->min_created : 1;
         for (unsigned i = 0; i < levels; i++) {
-                _cleanup_close_ int parent = -1;
+                _cleanup_free_ char *dir = NULL;
                 char *slash = strrchr(path, '/');
-                _cleanup_free_ char *parent_path = NULL;
 
                 if (!slash || slash == path + strlen(path) - 1 || streq(path, "/"))
                         break;
-                parent_path = xasprintf("%s%.*s", root, (int) (slash - path), path);
-                parent = open(*parent_path ? parent_path : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (parent < 0) {
-                        if (errno == ENOENT)
-                                return 0;
-                        return berr_sys(err, "open cgroup '%s'", parent_path);
+                if (i == 0 && leaf_gone) {
+                        *slash = 0;
+                        continue;
                 }
+                dir = xasprintf("%s%s", root, path);
                 /* A parent shared with other containers is busy for good: try it once. */
-                r = rmdir_retry(parent, slash + 1, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
+                r = rmdir_retry(AT_FDCWD, dir, i == 0 ? RMDIR_ATTEMPTS : 0, i == 0 ? err : NULL);
                 if (r < 0) {
                         if (i == 0)
                                 return berr_wrap(err, "remove cgroup '%s'", h->path);

@@ -134,6 +134,7 @@ struct init_config {
         unsigned preserve_fds;               /* including LISTEN_FDS */
         char **extra_env;                    /* LISTEN_FDS/LISTEN_PID; borrowed */
         bool no_new_keyring;
+        uint64_t ignored_signals;            /* linux_ignored_signals() of the parent before the clone */
 };
 
 /* Clones the init (through an intermediate process when joining namespaces by path) and returns the
@@ -152,10 +153,23 @@ __attribute__((noreturn)) void linux_init_main(const struct init_config *cfg, bo
  * tells whether the filter is loaded already. */
 int linux_prepare_process(const struct oci_process *p, struct seccomp_program *seccomp, int sync_fd,
                           bool *ret_seccomp_done, char **ret_path, struct berr **err);
-/* Loads the filter if not done, prepares the fds and execve()s. Returns only on failure. */
+/* Loads the filter if not done, resets the signals in reset_signals (see linux_reset_signals_in), prepares
+ * the fds and execve()s. Returns only on failure. */
 int linux_exec(const struct oci_process *p, const char *path, struct seccomp_program *seccomp, bool seccomp_done,
-               unsigned preserve_fds, char **extra_env, const int *ours, size_t n_ours, struct berr **err);
-/* Resets signal dispositions and the mask before execve of container or hook processes. */
+               uint64_t reset_signals, unsigned preserve_fds, char **extra_env, const int *ours, size_t n_ours,
+               struct berr **err);
+#define LINUX_ALL_SIGNALS UINT64_MAX
+#define PROC_STATUS_MAX_BYTES (64u << 10)
+/*
+ * The signals the calling process ignores (bit sig - 1), from the SigIgn line of /proc/self/status, or
+ * LINUX_ALL_SIGNALS when that cannot be read. execve(2) resets caught signals to their default but keeps
+ * ignored ones ignored, so these are the only dispositions a child cloned now needs to reset before it
+ * execs: one rt_sigaction each instead of one for each of the 64 signals.
+ */
+uint64_t linux_ignored_signals(void);
+/* Resets the dispositions of the signals in which (bit sig - 1) to default and unblocks every signal. */
+void linux_reset_signals_in(uint64_t which);
+/* Resets every signal disposition and the mask before execve of container or hook processes. */
 void linux_reset_signals(void);
 /* Marks fds >= 3 + keep close-on-exec, and clears it on 3..3+keep-1 except for `ours`. */
 void linux_prepare_fds(unsigned keep, const int *ours, size_t n_ours);

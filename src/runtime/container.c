@@ -465,6 +465,7 @@ static int create_spawn(struct create_ctx *cc, struct berr **err)
         cfg.preserve_fds = cc->opts->preserve_fds + listen;
         cfg.extra_env = cc->extra_env;
         cfg.no_new_keyring = cc->opts->no_new_keyring;
+        cfg.ignored_signals = linux_ignored_signals(); /* the init inherits these dispositions */
         r = nsexec_spawn_init(&cfg, &cc->intermediate, err);
         if (r < 0)
                 return r;

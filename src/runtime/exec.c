@@ -212,7 +212,7 @@ __attribute__((noreturn)) static void exec_process_main(struct exec_ctx *ec)
         ours[0] = ec->sync_fd;
         ours[1] = log_get_fd();
         ours[2] = ec->pidfd;
-        linux_exec(p, path, ec->seccomp, seccomp_done, ec->preserve_fds, NULL, ours, 3, &err);
+        linux_exec(p, path, ec->seccomp, seccomp_done, LINUX_ALL_SIGNALS, ec->preserve_fds, NULL, ours, 3, &err);
         sync_fail(ec->sync_fd, err);
 }
 

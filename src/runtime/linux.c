@@ -62,15 +62,39 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-void linux_reset_signals(void)
+uint64_t linux_ignored_signals(void)
+{
+        _cleanup_free_ char *text = NULL;
+        const char *line;
+        char *end = NULL;
+        uint64_t mask;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/status", PROC_STATUS_MAX_BYTES, &text, NULL, NULL) < 0)
+                return LINUX_ALL_SIGNALS;
+        line = strstr(text, "\nSigIgn:");
+        if (!line)
+                return LINUX_ALL_SIGNALS;
+        errno = 0;
+        mask = strtoull(line + strlen("\nSigIgn:"), &end, 16);
+        if (errno != 0 || !end || *end != '\n')
+                return LINUX_ALL_SIGNALS;
+        return mask;
+}
+
+void linux_reset_signals_in(uint64_t which)
 {
         sigset_t all;
 
-        for (int sig = 1; sig < NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
+        for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP && (which & (UINT64_C(1) << (sig - 1))))
                         (void) signal(sig, SIG_DFL); /* EINVAL for the realtime signals glibc reserves */
         sigemptyset(&all);
         (void) sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+void linux_reset_signals(void)
+{
+        linux_reset_signals_in(LINUX_ALL_SIGNALS);
 }
 
 void linux_prepare_fds(unsigned keep, const int *ours, size_t n_ours)
@@ -126,7 +150,8 @@ int linux_prepare_process(const struct oci_process *p, struct seccomp_program *s
 }
 
 int linux_exec(const struct oci_process *p, const char *path, struct seccomp_program *seccomp, bool seccomp_done,
-               unsigned preserve_fds, char **extra_env, const int *ours, size_t n_ours, struct berr **err)
+               uint64_t reset_signals, unsigned preserve_fds, char **extra_env, const int *ours, size_t n_ours,
+               struct berr **err)
 {
         _cleanup_(strv_freep) char **env = NULL;
         int r;
@@ -136,7 +161,7 @@ int linux_exec(const struct oci_process *p, const char *path, struct seccomp_pro
                 strv_push(&env, extra_env[i]);
         if (!env)
                 env = xzalloc(sizeof(char *));
-        linux_reset_signals();
+        linux_reset_signals_in(reset_signals);
         linux_prepare_fds(preserve_fds, ours, n_ours);
         if (seccomp && !seccomp_done) {
                 /* The last step: with noNewPrivileges the filter may forbid what the steps above needed. */
@@ -296,7 +321,7 @@ void linux_init_main(const struct init_config *cfg, bool from_intermediate)
         ours[1] = fifo_fd;
         ours[2] = log_get_fd();
         ours[3] = -1;
-        linux_exec(&spec->process, path, cfg->seccomp, seccomp_done, cfg->preserve_fds, cfg->extra_env, ours, 3,
-                   &err);
+        linux_exec(&spec->process, path, cfg->seccomp, seccomp_done, cfg->ignored_signals, cfg->preserve_fds,
+                   cfg->extra_env, ours, 3, &err);
         init_fail_late(cfg->sync_fd, fifo_fd >= 0, err);
 }

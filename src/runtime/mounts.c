@@ -210,12 +210,38 @@ static int set_propagation(int rootfd, const char *dest, unsigned long propagati
         return 0;
 }
 
-static int apply_bind(const struct oci_spec *spec, const struct mount_step *st, int rootfd, struct berr **err)
+/*
+ * Whether any mount may end up shared: only the options ask for that (the propagation of '/' is a
+ * recursive slave by default). Until then no parent of a new mount is shared, and the propagation
+ * of a bind can be set on its detached tree with the same result as after attaching it.
+ */
+static bool plan_may_share(const struct mount_plan *plan)
+{
+        if (plan->rootfs_propagation & MS_SHARED)
+                return true;
+        for (size_t i = 0; i < plan->n_steps; i++)
+                if (plan->steps[i].propagation & MS_SHARED)
+                        return true;
+        return false;
+}
+
+/* The propagation type of a bind, set on its detached tree: one call where reopening the attached
+ * mount and changing it took three. */
+static int set_tree_propagation(int tree, unsigned long propagation)
+{
+        struct mount_attr attr = { .propagation = propagation & ~(unsigned long) MS_REC };
+
+        return mount_setattr(tree, "", AT_EMPTY_PATH | ((propagation & MS_REC) ? AT_RECURSIVE : 0), &attr,
+                             sizeof(attr));
+}
+
+static int apply_bind(const struct oci_spec *spec, const struct mount_plan *plan, const struct mount_step *st,
+                      int rootfd, struct berr **err)
 {
         _cleanup_close_ int target = -1, tree = -1, userns = -1;
         unsigned long set, clr;
         struct stat sb;
-        bool rec = st->flags & MS_REC;
+        bool rec = st->flags & MS_REC, early_propagation = st->propagation && !plan_may_share(plan);
 
         if (stat(st->source, &sb) < 0)
                 return berr_sys(err, "bind source '%s'", st->source);
@@ -238,9 +264,11 @@ static int apply_bind(const struct oci_spec *spec, const struct mount_step *st, 
                 if (setattr(tree, st->recursive_idmap, MOUNT_ATTR_IDMAP, 0, userns) < 0)
                         return berr_sys(err, "idmap the mount");
         }
+        if (early_propagation && set_tree_propagation(tree, st->propagation) < 0)
+                return berr_sys(err, "set propagation");
         if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return berr_sys(err, "attach bind mount of '%s'", st->source);
-        return set_propagation(rootfd, st->destination, st->propagation, err);
+        return early_propagation ? 0 : set_propagation(rootfd, st->destination, st->propagation, err);
 }
 
 /* Copies the tree under src into dst (both directory fds), keeping modes and owners: tmpcopyup. */
@@ -373,13 +401,9 @@ static int apply_fs(const struct mount_plan *plan, const struct mount_step *st, 
 static int apply_cgroup(const struct mount_plan *plan, const struct mount_step *st, int rootfd, struct cgroup *cg,
                         struct berr **err)
 {
-        _cleanup_close_ int target = -1;
-
+        /* cgroup_mount_in_container() makes the destination itself */
         if (!cg)
                 return berr_set(err, ENOTSUP, "cgroup mount: no cgroup for this container");
-        target = path_mkdir_in_root(rootfd, st->destination, 0755, err);
-        if (target < 0)
-                return target;
         return cgroup_mount_in_container(cg, rootfd, st->destination, st->flags & MS_RDONLY, plan->has_cgroupns, err);
 }
 
@@ -388,7 +412,7 @@ static int apply_step(const struct oci_spec *spec, const struct mount_plan *plan
 {
         switch (st->kind) {
         case MOUNT_STEP_BIND:
-                return apply_bind(spec, st, rootfd, err);
+                return apply_bind(spec, plan, st, rootfd, err);
         case MOUNT_STEP_FS:
                 return apply_fs(plan, st, rootfd, err);
         case MOUNT_STEP_CGROUP:
@@ -508,9 +532,13 @@ static int prepare_root(const struct mount_plan *plan, const char *rootfs, struc
                 prop = (prop & ~MS_UNBINDABLE) | MS_PRIVATE;
         if (mount(NULL, "/", NULL, prop, NULL) < 0)
                 return berr_sys(err, "set propagation of '/'");
-        r = make_parent_private(rootfs, err);
-        if (r < 0)
-                return r;
+        /* After a recursive slave or private (the default), no mount here is shared: no need to read
+         * mountinfo (its generation and parsing were a tenth of the init's set-up) to find out. */
+        if (!(prop & MS_REC) || (prop & MS_SHARED)) {
+                r = make_parent_private(rootfs, err);
+                if (r < 0)
+                        return r;
+        }
         if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return berr_sys(err, "bind the rootfs '%s' onto itself", rootfs);
         fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
