@@ -212,8 +212,9 @@ bool monitor_restart_wanted(enum monitor_restart p, unsigned max_retries, unsign
 /* Runs fn in a child and waits for it (after meanwhile(), when given, has run in the parent); the
  * child's error message comes back through a pipe. Not inlined: the child's message buffer would
  * grow the frame of monitor_main, whose stack pages every idle monitor keeps. */
-static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err), struct monitor *m, void *arg,
-                     void (*meanwhile)(struct monitor *m), char *msg, size_t msg_len)
+static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err),
+                                               struct monitor *m, void *arg, void (*meanwhile)(struct monitor *m),
+                                               char *msg, size_t msg_len)
 {
         int p[2], status;
         pid_t pid;

@@ -196,6 +196,15 @@ static bool take_digits(const char **p, int n, int *ret)
         return true;
 }
 
+/* One of the characters of set at *p; advances *p. */
+static bool take_one_of(const char **p, const char *set)
+{
+        if (!**p || !strchr(set, **p))
+                return false;
+        (*p)++;
+        return true;
+}
+
 /* RFC 3339 as Go's time.Parse takes it (fixed widths), by hand: strptime and timegm load the local
  * time zone on their first call, a file read in every `berth run`. */
 int parse_rfc3339(const char *s, int64_t *ret)
@@ -204,9 +213,9 @@ int parse_rfc3339(const char *s, int64_t *ret)
         int y, mo, d, h, mi, sec;
         int64_t t;
 
-        if (!take_digits(&p, 4, &y) || *p++ != '-' || !take_digits(&p, 2, &mo) || *p++ != '-' ||
-            !take_digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !(++p, take_digits(&p, 2, &h)) || *p++ != ':' ||
-            !take_digits(&p, 2, &mi) || *p++ != ':' || !take_digits(&p, 2, &sec))
+        if (!take_digits(&p, 4, &y) || !take_one_of(&p, "-") || !take_digits(&p, 2, &mo) || !take_one_of(&p, "-") ||
+            !take_digits(&p, 2, &d) || !take_one_of(&p, "Tt") || !take_digits(&p, 2, &h) || !take_one_of(&p, ":") ||
+            !take_digits(&p, 2, &mi) || !take_one_of(&p, ":") || !take_digits(&p, 2, &sec))
                 return -EINVAL;
         if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
                 return -EINVAL;
