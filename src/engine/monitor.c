@@ -43,6 +43,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -63,6 +64,9 @@
 
 #define MONITOR_CLIENTS_MAX 16
 #define MONITOR_DRAIN_MS 2000
+/* A container still running this long after its start is long-lived enough for the monitor to give
+ * back the memory start-up touched; one that ends sooner is cleaned up without the trim's cost. */
+#define MONITOR_TRIM_AFTER_MS 100
 
 struct client {
         int fd;
@@ -209,14 +213,16 @@ bool monitor_restart_wanted(enum monitor_restart p, unsigned max_retries, unsign
 
 /* ---- helpers run in forked children ---- */
 
-/* Runs fn in a child and waits for it (after meanwhile(), when given, has run in the parent); the
- * child's error message comes back through a pipe. Not inlined: the child's message buffer would
- * grow the frame of monitor_main, whose stack pages every idle monitor keeps. */
+/* Runs fn in a child (after meanwhile(), when given, has run in the parent) until it reports: a 0
+ * byte through a pipe when fn succeeded, else its error message. Its exit comes later (tearing down
+ * its address space takes a while), and the loop reaps it with our other children; a child that
+ * died without a word is waited for. Not inlined: the child's message buffer would grow the frame
+ * of monitor_main, whose stack pages every idle monitor keeps. */
 static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void *arg, struct berr **err),
                                                struct monitor *m, void *arg, void (*meanwhile)(struct monitor *m),
                                                char *msg, size_t msg_len)
 {
-        int p[2], status;
+        int p[2], status = 0, pidfd;
         pid_t pid;
         ssize_t n;
 
@@ -241,21 +247,44 @@ static __attribute__((noinline)) int run_child(int (*fn)(struct monitor *m, void
                         (void) write_all(p[1], buf, (size_t) len < sizeof(buf) ? (size_t) len : sizeof(buf) - 1);
                         _exit(1);
                 }
+                (void) write_all(p[1], "", 1);
                 _exit(0);
         }
         close(p[1]);
         if (meanwhile)
                 meanwhile(m);
-        /* wait first: a container init cloned by the child holds the pipe open until it execs */
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
+        /* the pipe alone could stay open after the child died: a container init cloned by the child
+         * holds it until it execs. So the child's exit (its pidfd) ends the wait too. */
+        pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd >= 0) {
+                struct pollfd pf[2] = { { .fd = p[0], .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+
+                while (poll(pf, 2, -1) < 0 && errno == EINTR)
+                        ;
+                close(pidfd);
+        } else {
+                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                        ;
+        }
         (void) fcntl(p[0], F_SETFL, O_NONBLOCK);
         n = read(p[0], msg, msg_len - 1);
+        if (n == 1 && msg[0] == 0) {
+                close(p[0]);
+                return 0;
+        }
+        if (pidfd >= 0) {
+                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                        ;
+                if (n <= 0)
+                        n = read(p[0], msg, msg_len - 1); /* written just before it exited */
+        }
         close(p[0]);
         msg[n > 0 ? n : 0] = 0;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        if (n == 1 && msg[0] == 0)
                 return 0;
-        if (n <= 0)
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                snprintf(msg, msg_len, "%d helper process exited without a word", EIO);
+        else if (n <= 0)
                 snprintf(msg, msg_len, "%d helper process failed", EIO);
         return -EIO;
 }
@@ -672,11 +701,12 @@ static void trim_stack(void)
 
 /*
  * The loop: until the init has exited and its output is drained (or until deadline_ms when > 0,
- * for restart delays; or until the CLI sent start when wait_start).
+ * for restart delays; or until the CLI sent start when wait_start). With trim, memory that start-up
+ * touched is given back once the container has run for MONITOR_TRIM_AFTER_MS.
  */
-static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start)
+static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start, bool trim)
 {
-        int64_t drain_until = 0;
+        int64_t drain_until = 0, trim_at = trim ? now_ms() + MONITOR_TRIM_AFTER_MS : 0;
 
         for (;;) {
                 struct pollfd p[4 + MONITOR_CLIENTS_MAX];
@@ -698,6 +728,18 @@ static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start)
                         timeout = (int) (deadline_ms - now_ms());
                         if (timeout <= 0)
                                 return;
+                }
+                if (trim_at > 0) {
+                        int left = (int) (trim_at - now_ms());
+
+                        if (left <= 0) {
+                                trim_at = 0;
+                                malloc_trim(0);
+                                trim_stack();
+                                continue;
+                        }
+                        if (timeout < 0 || left < timeout)
+                                timeout = left;
                 }
                 p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
                 p[n++] = (struct pollfd){ .fd = m->listen_fd, .events = POLLIN };
@@ -965,6 +1007,20 @@ static __attribute__((noinline)) const char *autoremove(struct monitor *m)
         return trash;
 }
 
+/*
+ * A reference to the container's mount namespace, from its start until the clients have heard of
+ * its end: the namespace then outlives the init, whose exit (and so our SIGCHLD) no longer waits
+ * for the kernel to unmount the container's file systems; that happens when we close it. -1 when
+ * it cannot be had: the init then pays for it, as without.
+ */
+static int hold_mount_ns(pid_t pid)
+{
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) pid);
+        return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 /* The store's root from the bundle, <root>/containers/<id>. */
 static char *root_of(const char *bundle)
 {
@@ -991,7 +1047,7 @@ int monitor_main(const struct monitor_opts *o)
         struct berr *e = NULL;
         bool first = true, deleted = true, autoremove_ok = true;
         pid_t health_pid;
-        int r;
+        int r, held_ns = -1;
 
         m.o = o;
         m.state_dirfd = m.sigfd = m.listen_fd = m.out_fd = m.err_fd = m.in_fd = -1;
@@ -1013,7 +1069,7 @@ int monitor_main(const struct monitor_opts *o)
                 struct exit_arg ea = { 0 };
 
                 if (first) {
-                        loop(&m, 0, true); /* until the CLI says start (or goes away) */
+                        loop(&m, 0, true, false); /* until the CLI says start (or goes away) */
                         first = false;
                         if (!m.started) {
                                 /* the CLI went away before its start frame: it failed to prepare the
@@ -1026,6 +1082,7 @@ int monitor_main(const struct monitor_opts *o)
                 /* create and start in one child; the init runs while we record it running */
                 r = spawn(&m, msg, sizeof(msg));
                 if (r >= 0) {
+                        held_ns = hold_mount_ns(m.init_pid);
                         r = record_running(&m, &e);
                         if (r < 0) {
                                 snprintf(msg, sizeof(msg), "%d record the container running: %s", EIO, berr_msg(e));
@@ -1044,9 +1101,7 @@ int monitor_main(const struct monitor_opts *o)
                         (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
                 /* the checker is a process with a database connection: only for a container with a check */
                 health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
-                malloc_trim(0);
-                trim_stack();
-                loop(&m, 0, false);
+                loop(&m, 0, false, true);
                 health_stop(health_pid);
                 if (!m.init_exited) {
                         send_signal(&m, SIGKILL); /* the loop only ends early when poll fails */
@@ -1080,7 +1135,8 @@ int monitor_main(const struct monitor_opts *o)
                                 e = berr_free(e); /* the CLI's refresh marks it exited without us */
                         break;
                 }
-                loop(&m, now_ms() + monitor_restart_delay_ms(m.restarts), false);
+                held_ns = safe_close(held_ns);
+                loop(&m, now_ms() + monitor_restart_delay_ms(m.restarts), false, false);
                 m.restarts++;
         }
         unmount_rootfs(o->rootfs); /* done already after a normal exit; needed after a failed start */
@@ -1097,6 +1153,7 @@ int monitor_main(const struct monitor_opts *o)
         for (size_t i = 0; i < m.n_clients; i++)
                 safe_close(m.clients[i].fd); /* clients see EOF now, not when the removal below ends */
         m.n_clients = 0;
+        held_ns = safe_close(held_ns);
         if (trash)
                 (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
         recorder_stop(&m.rec);
