@@ -44,6 +44,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/log.h"
 #include "lib/fileio.h"
 #include "lib/util.h"
 #include "runtime/seccomp.h"
@@ -53,7 +54,7 @@
 #define SECCOMP_STATE_MAX_BYTES (1u << 20)
 #define SECCOMP_MAX_ERRNO 4095
 #define SECCOMP_CACHE_DIR ".seccomp-cache"
-#define SECCOMP_CACHE_MAGIC "berth seccomp cache 1"
+#define SECCOMP_CACHE_MAGIC "berth seccomp cache 2"
 #define SECCOMP_CACHE_MAX_BYTES (4u << 20)  /* description plus program; a larger one is not cached */
 #define SECCOMP_CACHE_MAX_ENTRIES 64        /* distinct profiles; past that the cache starts over */
 
@@ -323,6 +324,11 @@ int seccomp_program_new(const struct oci_seccomp *sc, struct seccomp_program **r
         if (!ctx)
                 return berr_set(err, EINVAL, "linux.seccomp: libseccomp refused the default action %s",
                                 action_name(sc->default_action));
+        /* A binary tree of syscall numbers, not a list: the kernel runs the filter on every syscall
+         * and, when the filter is loaded, once for each syscall number (its action cache); with
+         * docker's ~350 allowed syscalls a list costs each of those runs ~175 comparisons on average. */
+        if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) != 0)
+                log_debug("libseccomp: no binary tree optimisation; the filter is a list");
         r = add_archs(ctx, sc, err);
         if (r < 0)
                 return r;
