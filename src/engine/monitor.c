@@ -87,6 +87,7 @@ struct monitor { /* keep the fields before log's buffers within 256 bytes: see m
         bool init_exited;
         bool manually_stopped;
         bool started;
+        bool running_pending; /* RUNNING sent to the recorder, its reply not taken yet */
         struct client clients[MONITOR_CLIENTS_MAX];
         size_t n_clients;
         struct recorder rec;
@@ -110,16 +111,25 @@ static int64_t now_ms(void)
  * its message only as far as it is used: the rest of both buffers is never written, so the stack
  * pages under them stay untouched in every monitor.
  */
-static int record(struct monitor *m, enum recorder_op op, struct recorder_req *q, struct recorder_reply *a,
-                  struct berr **err)
+static void fill_request(const struct monitor *m, enum recorder_op op, struct recorder_req *q)
 {
-        int r;
-
         q->op = (uint8_t) op;
         q->monitor_pid = (int32_t) getpid();
         q->restarts = (int32_t) m->restarts;
         q->pid = m->init_pid;
         q->exit_code = m->exit_code;
+}
+
+static int record_running_finish(struct monitor *m, char *msg, size_t msg_len);
+
+static int record(struct monitor *m, enum recorder_op op, struct recorder_req *q, struct recorder_reply *a,
+                  struct berr **err)
+{
+        int r;
+
+        if (m->running_pending) /* replies come in order: that one first */
+                (void) record_running_finish(m, NULL, 0);
+        fill_request(m, op, q);
         r = recorder_call(&m->rec, m->o->db_path, m->o->id, m->root, q, a);
         if (r < 0)
                 return berr_set(err, -r, "%s", a->msg);
@@ -492,6 +502,53 @@ static __attribute__((noinline)) int record_running(struct monitor *m, struct be
         return record(m, RECORDER_RUNNING, &q, &a, err);
 }
 
+/*
+ * RUNNING in two halves: the request goes now, and its reply is taken when it comes (the loop
+ * returns for it) or, for a container that ended first, after the clean-up it ran beside. Only then
+ * do the clients hear STARTED: a client that hears it finds the record running.
+ */
+static __attribute__((noinline)) int record_running_start(struct monitor *m, char *msg, size_t msg_len)
+{
+        struct recorder_req q;
+        int r;
+
+        q.restarting = q.oom = false;
+        q.msg[0] = 0;
+        fill_request(m, RECORDER_RUNNING, &q);
+        r = recorder_send(&m->rec, m->o->db_path, m->o->id, m->root, &q);
+        if (r < 0) {
+                snprintf(msg, msg_len, "%d record the container running: start the recorder: %s", EIO, strerror(-r));
+                return r;
+        }
+        m->running_pending = true;
+        return 0;
+}
+
+/* Takes RUNNING's reply; the clients hear STARTED. On failure msg (when given) says why. */
+static __attribute__((noinline)) int record_running_finish(struct monitor *m, char *msg, size_t msg_len)
+{
+        struct recorder_reply a;
+        struct berr *e = NULL;
+        int r;
+
+        m->running_pending = false;
+        if (recorder_receive(&m->rec, &a) == 0) {
+                r = a.r < 0 ? berr_set(&e, -a.r, "%s", a.msg) : 0;
+        } else {
+                recorder_stop(&m->rec); /* it went away before it answered: a new one, the usual way */
+                r = record_running(m, &e);
+        }
+        if (r < 0) {
+                if (msg)
+                        snprintf(msg, msg_len, "%d record the container running: %s", EIO, berr_msg(e));
+                berr_free(e);
+                return r;
+        }
+        for (size_t i = 0; i < m->n_clients; i++)
+                (void) monitor_send(m->clients[i].fd, MONITOR_STARTED, &m->init_pid, sizeof(int32_t));
+        return 0;
+}
+
 static __attribute__((noinline)) int record_exit(struct monitor *m, const struct exit_arg *ea, struct berr **err)
 {
         struct recorder_req q;
@@ -709,13 +766,16 @@ static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start, bool t
         int64_t drain_until = 0, trim_at = trim ? now_ms() + MONITOR_TRIM_AFTER_MS : 0;
 
         for (;;) {
-                struct pollfd p[4 + MONITOR_CLIENTS_MAX];
+                struct pollfd p[5 + MONITOR_CLIENTS_MAX];
                 size_t n = 0, first_client;
                 int timeout = -1;
 
                 if (wait_start && (m->started || m->n_clients == 0 || !m->clients[0].is_ctl))
                         return;
-                if (!wait_start && deadline_ms == 0 && m->init_exited && m->out_fd < 0 && m->err_fd < 0)
+                /* with RUNNING's reply still to come the output waits in its pipes: a client must
+                 * hear STARTED before any of it (monitor_main drains it once the reply is in) */
+                if (!wait_start && deadline_ms == 0 && m->init_exited &&
+                    ((m->out_fd < 0 && m->err_fd < 0) || m->running_pending))
                         return;
                 if (m->init_exited && deadline_ms == 0 && !wait_start) {
                         if (drain_until == 0)
@@ -743,8 +803,9 @@ static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start, bool t
                 }
                 p[n++] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
                 p[n++] = (struct pollfd){ .fd = m->listen_fd, .events = POLLIN };
-                p[n++] = (struct pollfd){ .fd = m->out_fd, .events = POLLIN };
-                p[n++] = (struct pollfd){ .fd = m->err_fd, .events = POLLIN };
+                p[n++] = (struct pollfd){ .fd = m->running_pending ? -1 : m->out_fd, .events = POLLIN };
+                p[n++] = (struct pollfd){ .fd = m->running_pending ? -1 : m->err_fd, .events = POLLIN };
+                p[n++] = (struct pollfd){ .fd = m->running_pending ? m->rec.fd : -1, .events = POLLIN };
                 first_client = n;
                 for (size_t i = 0; i < m->n_clients; i++)
                         p[n++] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };
@@ -761,6 +822,8 @@ static void loop(struct monitor *m, int64_t deadline_ms, bool wait_start, bool t
                         (void) pump_output(m, &m->out_fd, JSONLOG_STDOUT);
                 if (p[3].revents)
                         (void) pump_output(m, &m->err_fd, JSONLOG_STDERR);
+                if (p[4].revents)
+                        return; /* RUNNING's reply: monitor_main takes it and comes back */
                 /* walk clients backwards: client_drop moves the last one into the hole */
                 for (size_t i = n - first_client; i-- > 0;) {
                         if (i >= m->n_clients || !p[first_client + i].revents)
@@ -1008,17 +1071,27 @@ static __attribute__((noinline)) const char *autoremove(struct monitor *m)
 }
 
 /*
- * A reference to the container's mount namespace, from its start until the clients have heard of
- * its end: the namespace then outlives the init, whose exit (and so our SIGCHLD) no longer waits
- * for the kernel to unmount the container's file systems; that happens when we close it. -1 when
- * it cannot be had: the init then pays for it, as without.
+ * References to the container's mount and network namespaces, from its start until the clients have
+ * heard of its end: the namespaces then outlive the init. Its exit (and so our SIGCHLD) no longer
+ * waits for the kernel to unmount the container's file systems, and the network namespace's
+ * clean-up (a kernel worker) no longer competes for the CPUs while we clean up; both happen when
+ * we close them. -1 for one that cannot be had: the init then pays for it, as without.
  */
-static int hold_mount_ns(pid_t pid)
+static void hold_namespaces(pid_t pid, int fds[2])
 {
+        static const char *const names[2] = { "mnt", "net" };
         char path[64];
 
-        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) pid);
-        return open(path, O_RDONLY | O_CLOEXEC);
+        for (int i = 0; i < 2; i++) {
+                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, names[i]);
+                fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        }
+}
+
+static void release_namespaces(int fds[2])
+{
+        fds[0] = safe_close(fds[0]);
+        fds[1] = safe_close(fds[1]);
 }
 
 /* The store's root from the bundle, <root>/containers/<id>. */
@@ -1045,9 +1118,9 @@ int monitor_main(const struct monitor_opts *o)
         const char *trash = NULL;
         _cleanup_free_ char *root = root_of(o->bundle);
         struct berr *e = NULL;
-        bool first = true, deleted = true, autoremove_ok = true;
+        bool first = true, deleted = true, autoremove_ok = true, cleaned;
         pid_t health_pid;
-        int r, held_ns = -1;
+        int r, running_r, held_ns[2] = { -1, -1 };
 
         m.o = o;
         m.state_dirfd = m.sigfd = m.listen_fd = m.out_fd = m.err_fd = m.in_fd = -1;
@@ -1082,12 +1155,8 @@ int monitor_main(const struct monitor_opts *o)
                 /* create and start in one child; the init runs while we record it running */
                 r = spawn(&m, msg, sizeof(msg));
                 if (r >= 0) {
-                        held_ns = hold_mount_ns(m.init_pid);
-                        r = record_running(&m, &e);
-                        if (r < 0) {
-                                snprintf(msg, sizeof(msg), "%d record the container running: %s", EIO, berr_msg(e));
-                                e = berr_free(e);
-                        }
+                        hold_namespaces(m.init_pid, held_ns);
+                        r = record_running_start(&m, msg, sizeof(msg));
                 }
                 if (r < 0) {
                         delete_runtime_state(o); /* kills an init that was created, started or not */
@@ -1097,11 +1166,25 @@ int monitor_main(const struct monitor_opts *o)
                         finish_error(&m, msg);
                         break;
                 }
-                for (size_t i = 0; i < m.n_clients; i++)
-                        (void) monitor_send(m.clients[i].fd, MONITOR_STARTED, &m.init_pid, sizeof(int32_t));
                 /* the checker is a process with a database connection: only for a container with a check */
                 health_pid = o->healthcheck ? health_start(o->db_path, o->id, o->runtime_root, o->runtime) : -1;
-                loop(&m, 0, false, true);
+                running_r = 0;
+                cleaned = false;
+                for (;;) {
+                        loop(&m, 0, false, true); /* also returns for RUNNING's reply */
+                        if (!m.running_pending)
+                                break;
+                        if (m.init_exited) {
+                                /* it ended before its record said running: clean up beside the
+                                 * recorder's write, then STARTED, then the output (the loop again) */
+                                ea.oom = count_oom(o);
+                                deleted = delete_runtime_state(o);
+                                cleaned = true;
+                        }
+                        running_r = record_running_finish(&m, msg, sizeof(msg));
+                        if (running_r < 0)
+                                break; /* the container is killed below */
+                }
                 health_stop(health_pid);
                 if (!m.init_exited) {
                         send_signal(&m, SIGKILL); /* the loop only ends early when poll fails */
@@ -1113,8 +1196,17 @@ int monitor_main(const struct monitor_opts *o)
                 m.out_fd = safe_close(m.out_fd);
                 m.err_fd = safe_close(m.err_fd);
                 m.in_fd = o->tty ? -1 : safe_close(m.in_fd);
-                ea.oom = count_oom(o);
-                deleted = delete_runtime_state(o);
+                if (!cleaned) {
+                        ea.oom = count_oom(o);
+                        deleted = delete_runtime_state(o);
+                }
+                if (running_r < 0) {
+                        m.exit_code = 128;
+                        if (record_error(&m, msg, &e) < 0)
+                                e = berr_free(e);
+                        finish_error(&m, msg);
+                        break;
+                }
                 ea.restarting = monitor_restart_wanted(o->restart, o->max_retries, m.restarts, m.exit_code,
                                                        m.manually_stopped);
                 if (ea.restarting) {
@@ -1135,7 +1227,7 @@ int monitor_main(const struct monitor_opts *o)
                                 e = berr_free(e); /* the CLI's refresh marks it exited without us */
                         break;
                 }
-                held_ns = safe_close(held_ns);
+                release_namespaces(held_ns);
                 loop(&m, now_ms() + monitor_restart_delay_ms(m.restarts), false, false);
                 m.restarts++;
         }
@@ -1153,7 +1245,7 @@ int monitor_main(const struct monitor_opts *o)
         for (size_t i = 0; i < m.n_clients; i++)
                 safe_close(m.clients[i].fd); /* clients see EOF now, not when the removal below ends */
         m.n_clients = 0;
-        held_ns = safe_close(held_ns);
+        release_namespaces(held_ns);
         if (trash)
                 (void) rm_rf_at(AT_FDCWD, trash, NULL); /* a leftover is swept by the next `ps -a` */
         recorder_stop(&m.rec);

@@ -149,28 +149,51 @@ void recorder_stop(struct recorder *rc)
         rc->pid = -1;
 }
 
+static size_t req_len(const struct recorder_req *req)
+{
+        return offsetof(struct recorder_req, msg) + strnlen(req->msg, sizeof(req->msg) - 1) + 1;
+}
+
+int recorder_send(struct recorder *rc, const char *db_path, const char *id, const char *root,
+                  const struct recorder_req *req)
+{
+        for (int attempt = 0; attempt < 2; attempt++) {
+                int r = recorder_start(rc, db_path, id, root);
+
+                if (r < 0)
+                        return r;
+                if (send(rc->fd, req, req_len(req), MSG_NOSIGNAL) >= 0)
+                        return 0;
+                recorder_stop(rc); /* it went away on its idle timeout (or died): once more, anew */
+        }
+        return -EIO;
+}
+
+int recorder_receive(struct recorder *rc, struct recorder_reply *reply)
+{
+        ssize_t n;
+
+        do
+                n = recv(rc->fd, reply, sizeof(*reply), 0);
+        while (n < 0 && errno == EINTR);
+        if (n < (ssize_t) offsetof(struct recorder_reply, msg) + 1)
+                return -EPIPE;
+        ((char *) reply)[n - 1] = 0; /* within what came: see record() in monitor.c */
+        return 0;
+}
+
 int recorder_call(struct recorder *rc, const char *db_path, const char *id, const char *root,
                   const struct recorder_req *req, struct recorder_reply *reply)
 {
-        size_t len = offsetof(struct recorder_req, msg) + strnlen(req->msg, sizeof(req->msg) - 1) + 1;
-
         for (int attempt = 0; attempt < 2; attempt++) {
-                ssize_t n;
                 int r = recorder_start(rc, db_path, id, root);
 
                 if (r < 0) {
                         snprintf(reply->msg, sizeof(reply->msg), "start the recorder: %s", strerror(-r));
                         return reply->r = r;
                 }
-                if (send(rc->fd, req, len, MSG_NOSIGNAL) >= 0) {
-                        do
-                                n = recv(rc->fd, reply, sizeof(*reply), 0);
-                        while (n < 0 && errno == EINTR);
-                        if (n >= (ssize_t) offsetof(struct recorder_reply, msg) + 1) {
-                                ((char *) reply)[n - 1] = 0; /* within what came: see record() in monitor.c */
-                                return reply->r;
-                        }
-                }
+                if (send(rc->fd, req, req_len(req), MSG_NOSIGNAL) >= 0 && recorder_receive(rc, reply) == 0)
+                        return reply->r;
                 recorder_stop(rc); /* it went away on its idle timeout (or died): once more, anew */
         }
         snprintf(reply->msg, sizeof(reply->msg), "the recorder went away");

@@ -55,5 +55,12 @@ int recorder_start(struct recorder *rc, const char *db_path, const char *id, con
  * when the running one went away on its idle timeout). Returns reply->r. */
 int recorder_call(struct recorder *rc, const char *db_path, const char *id, const char *root,
                   const struct recorder_req *req, struct recorder_reply *reply);
+/* The two halves of recorder_call, for a request whose reply the monitor takes later (no other
+ * request in between: replies come in order). recorder_send: 0 or -errno (a recorder that went away
+ * is started anew once). recorder_receive: 0 with the reply (its r says how the request went), or
+ * -EPIPE when the recorder went away before answering. */
+int recorder_send(struct recorder *rc, const char *db_path, const char *id, const char *root,
+                  const struct recorder_req *req);
+int recorder_receive(struct recorder *rc, struct recorder_reply *reply);
 /* Closes the socket: the recorder finishes what it was asked and exits. */
 void recorder_stop(struct recorder *rc);

@@ -489,25 +489,19 @@ TEST(restart_policy)
 
 /* The monitor's recorder writes the record through its own connection, goes away when idle, and a
  * request after that starts a new one; a removed record is reported, not an error. */
-TEST(recorder_records_and_restarts_when_idle)
+/* A store in a new directory (dir, a mkdtemp template) with one created container (id): the
+ * recorder tests' fixture. Returns the database's path. */
+static char *recorder_fixture(char *dir, struct db **db, char id[ENGINE_ID_LEN + 1])
 {
-        char dir[] = "/tmp/berth-test-recorder-XXXXXX";
-        _cleanup_free_ char *dbp = NULL;
-        _cleanup_(db_closep) struct db *db = NULL;
-        _cleanup_(engine_container_freep) struct engine_container *c = xzalloc(sizeof(*c)), *got = NULL;
-        struct recorder rc = RECORDER_NONE;
-        struct recorder_req q = { .op = RECORDER_RUNNING, .pid = 4242, .monitor_pid = 77 };
-        struct recorder_reply a;
-        char id[ENGINE_ID_LEN + 1];
-        pid_t first;
-        struct timespec idle = { .tv_sec = 0, .tv_nsec = (RECORDER_IDLE_MS + 200) * 1000000L };
+        _cleanup_(engine_container_freep) struct engine_container *c = xzalloc(sizeof(*c));
+        char *dbp;
 
         ASSERT_TRUE(mkdtemp(dir) != NULL);
         dbp = path_join(dir, "berth.db");
-        ASSERT_OK(db_open(dbp, &db, NULL));
-        ASSERT_OK(db_migrate(db, "image", image_migrations, image_migrations_count, NULL));
-        ASSERT_OK(records_migrate(db, NULL));
-        ASSERT_OK(db_exec(db, "INSERT INTO images (id, size, added) VALUES ('sha256:00', 0, 0)", NULL));
+        ASSERT_OK(db_open(dbp, db, NULL));
+        ASSERT_OK(db_migrate(*db, "image", image_migrations, image_migrations_count, NULL));
+        ASSERT_OK(records_migrate(*db, NULL));
+        ASSERT_OK(db_exec(*db, "INSERT INTO images (id, size, added) VALUES ('sha256:00', 0, 0)", NULL));
         engine_id_generate(id);
         c->id = xstrdup(id);
         c->name = xstrdup("rec");
@@ -516,7 +510,22 @@ TEST(recorder_records_and_restarts_when_idle)
         c->config = json_object_new_object();
         c->state = ENGINE_STATE_CREATED;
         c->created = xstrdup("2026-01-01T00:00:00.000000000Z");
-        ASSERT_OK(records_insert(db, c, NULL));
+        ASSERT_OK(records_insert(*db, c, NULL));
+        return dbp;
+}
+
+TEST(recorder_records_and_restarts_when_idle)
+{
+        char dir[] = "/tmp/berth-test-recorder-XXXXXX";
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_(engine_container_freep) struct engine_container *got = NULL;
+        struct recorder rc = RECORDER_NONE;
+        struct recorder_req q = { .op = RECORDER_RUNNING, .pid = 4242, .monitor_pid = 77 };
+        struct recorder_reply a;
+        char id[ENGINE_ID_LEN + 1];
+        _cleanup_free_ char *dbp = recorder_fixture(dir, &db, id);
+        pid_t first;
+        struct timespec idle = { .tv_sec = 0, .tv_nsec = (RECORDER_IDLE_MS + 200) * 1000000L };
 
         ASSERT_OK(recorder_call(&rc, dbp, id, dir, &q, &a));
         ASSERT_TRUE(a.found);
@@ -568,5 +577,48 @@ TEST(recorder_records_and_restarts_when_idle)
         ASSERT_TRUE(strstr(a.msg, "unknown recorder request") != NULL);
         recorder_stop(&rc);
         ASSERT_EQ(rc.fd, -1);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
+}
+
+/* The monitor's RUNNING goes out before it waits for anything: requests are answered in order, and a
+ * recorder gone before it answered is told apart from a refusal. */
+TEST(recorder_send_then_receive_in_order)
+{
+        char dir[] = "/tmp/berth-test-recorder-XXXXXX";
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_(engine_container_freep) struct engine_container *got = NULL;
+        struct recorder rc = RECORDER_NONE;
+        struct recorder_req run = { .op = RECORDER_RUNNING, .pid = 4343, .monitor_pid = 78 };
+        struct recorder_req ex = { .op = RECORDER_EXITED, .exit_code = 5 };
+        struct recorder_reply a;
+        char id[ENGINE_ID_LEN + 1];
+        _cleanup_free_ char *dbp = recorder_fixture(dir, &db, id);
+
+        ASSERT_OK(recorder_send(&rc, dbp, id, dir, &run));
+        ASSERT_OK(recorder_send(&rc, dbp, id, dir, &ex));
+        ASSERT_OK(recorder_receive(&rc, &a));
+        ASSERT_EQ(a.r, 0);
+        ASSERT_TRUE(a.found);
+        ASSERT_FALSE(a.manually_stopped);
+        ASSERT_OK(recorder_receive(&rc, &a));
+        ASSERT_EQ(a.r, 0);
+        ASSERT_OK(records_get(db, id, &got, NULL));
+        ASSERT_EQ(got->state, ENGINE_STATE_EXITED); /* RUNNING first, then EXITED */
+        ASSERT_EQ(got->exit_code, 5);
+        ASSERT_EQ(got->pid, 0);
+
+        /* a refusal is a reply */
+        run.op = 99;
+        ASSERT_OK(recorder_send(&rc, dbp, id, dir, &run));
+        ASSERT_OK(recorder_receive(&rc, &a));
+        ASSERT_TRUE(a.r < 0);
+        ASSERT_TRUE(strstr(a.msg, "unknown recorder request") != NULL);
+
+        /* gone before it answered: no reply */
+        ASSERT_OK(kill(rc.pid, SIGKILL));
+        ASSERT_EQ(waitpid(rc.pid, NULL, 0), rc.pid);
+        rc.pid = -1;
+        ASSERT_EQ(recorder_receive(&rc, &a), -EPIPE);
+        recorder_stop(&rc);
         ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
 }
