@@ -1125,6 +1125,7 @@ int monitor_main(const struct monitor_opts *o)
                 struct exit_arg ea = { 0 };
 
                 if (first) {
+                        start_recorder(&m); /* its database opens while the CLI prepares */
                         loop(&m, 0, true, false); /* until the CLI says start (or goes away) */
                         first = false;
                         if (!m.started) {
