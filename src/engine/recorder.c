@@ -23,12 +23,12 @@
 #include "image/db.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 static int handle(struct db *db, const char *id, const char *root, const struct recorder_req *q,
                   struct recorder_reply *a, struct berr **err)
 {
-        _cleanup_(engine_container_freep) struct engine_container *c = NULL;
         char now[64];
         int r;
 
@@ -46,18 +46,18 @@ static int handle(struct db *db, const char *id, const char *root, const struct 
         case RECORDER_FAILED:
                 r = records_set_failed(db, id, q->restarts > 0, q->exit_code, q->msg, err);
                 break;
-        case RECORDER_REMOVE:
-                r = records_get(db, id, &c, err);
-                if (r <= 0)
-                        break;
-                r = records_delete(db, id, err);
+        case RECORDER_REMOVE: {
+                _cleanup_free_ char *cfg = NULL;
+                _cleanup_json_ struct json_object *config = NULL;
+
+                r = records_delete_config(db, id, &cfg, err);
                 /* after the record is gone, so that the in-use check no longer counts it; best
-                 * effort, as `rm -v` */
-                if (r >= 0) {
-                        volume_remove_anonymous_db(db, root, c->config);
-                        r = 1;
-                }
+                 * effort, as `rm -v`. A config without the word has no anonymous volume: it is not
+                 * parsed at all. */
+                if (r > 0 && cfg && strstr(cfg, "\"Anonymous\"") && json_parse_buf(cfg, strlen(cfg), &config, NULL) >= 0)
+                        volume_remove_anonymous_db(db, root, config);
                 break;
+        }
         default:
                 return berr_set(err, EINVAL, "unknown recorder request %u", q->op);
         }

@@ -515,10 +515,10 @@ int records_set_manually_stopped(struct db *db, const char *id, bool stopped, st
         return 0;
 }
 
-int records_delete(struct db *db, const char *id, struct berr **err)
+int records_delete_config(struct db *db, const char *id, char **ret_config, struct berr **err)
 {
         _cleanup_stmt_ sqlite3_stmt *a = NULL, *b = NULL;
-        int r;
+        int r, rc;
 
         r = db_begin(db, err);
         if (r < 0)
@@ -531,18 +531,43 @@ int records_delete(struct db *db, const char *id, struct berr **err)
                 r = db_error(db, err, "release image");
                 goto fail;
         }
-        r = db_prepare(db, "DELETE FROM containers WHERE id = ?", &b, err);
+        r = db_prepare(db, "DELETE FROM containers WHERE id = ? RETURNING config", &b, err);
         if (r < 0)
                 goto fail;
         sqlite3_bind_text(b, 1, id, -1, SQLITE_STATIC);
-        if (sqlite3_step(b) != SQLITE_DONE) {
+        rc = sqlite3_step(b);
+        if (rc == SQLITE_ROW) {
+                const char *cfg = (const char *) sqlite3_column_text(b, 0);
+                if (ret_config)
+                        *ret_config = cfg ? xstrdup(cfg) : NULL;
+                rc = sqlite3_step(b);
+                r = 1;
+        } else {
+                r = 0;
+        }
+        if (rc != SQLITE_DONE) {
                 r = db_error(db, err, "delete container");
                 goto fail;
         }
-        return db_commit(db, err);
+        rc = db_commit(db, err);
+        if (rc < 0) {
+                if (ret_config) {
+                        free(*ret_config);
+                        *ret_config = NULL;
+                }
+                return rc;
+        }
+        return r;
 fail:
         db_rollback(db);
         return r;
+}
+
+int records_delete(struct db *db, const char *id, struct berr **err)
+{
+        int r = records_delete_config(db, id, NULL, err);
+
+        return r < 0 ? r : 0;
 }
 
 int records_rename(struct db *db, const char *id, const char *name, struct berr **err)

@@ -46,6 +46,9 @@ int records_set_exited(struct db *db, const char *id, const struct records_exit 
 int records_set_failed(struct db *db, const char *id, bool ran_before, int exit_code, const char *error,
                        struct berr **err);
 int records_delete(struct db *db, const char *id, struct berr **err);
+/* records_delete that also returns the deleted record's config (JSON text, owned; NULL when not
+ * wanted): 1 deleted, 0 there was no such record. */
+int records_delete_config(struct db *db, const char *id, char **ret_config, struct berr **err);
 int records_rename(struct db *db, const char *id, const char *name, struct berr **err);
 /* Lowercase hex of at most 64 digits. */
 bool digest_like_hex(const char *s);

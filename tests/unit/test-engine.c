@@ -580,6 +580,25 @@ TEST(recorder_records_and_restarts_when_idle)
         ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
 }
 
+/* --rm's removal takes the record's config with it, to find anonymous volumes without a second read. */
+TEST(records_delete_config_returns_the_config)
+{
+        char dir[] = "/tmp/berth-test-recorder-XXXXXX";
+        _cleanup_(db_closep) struct db *db = NULL;
+        _cleanup_(engine_container_freep) struct engine_container *got = NULL;
+        _cleanup_free_ char *cfg = NULL, *again = NULL;
+        char id[ENGINE_ID_LEN + 1];
+        _cleanup_free_ char *dbp = recorder_fixture(dir, &db, id);
+
+        ASSERT_EQ(records_delete_config(db, id, &cfg, NULL), 1);
+        ASSERT_TRUE(cfg != NULL);
+        ASSERT_TRUE(streq(cfg, "{}"));
+        ASSERT_EQ(records_get(db, id, &got, NULL), 0);
+        ASSERT_EQ(records_delete_config(db, id, &again, NULL), 0); /* gone: nothing, no error */
+        ASSERT_TRUE(again == NULL);
+        ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
+}
+
 /* The monitor's RUNNING goes out before it waits for anything: requests are answered in order, and a
  * recorder gone before it answered is told apart from a refusal. */
 TEST(recorder_send_then_receive_in_order)
