@@ -58,6 +58,7 @@
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "lib/fileio.h"
+#include "lib/path.h"
 #include "lib/util.h"
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
@@ -1074,15 +1075,15 @@ static __attribute__((noinline)) const char *autoremove(struct monitor *m)
 static void hold_container(const struct monitor_opts *o, pid_t pid, int fds[HELD_MAX])
 {
         static const char *const names[2] = { "mnt", "net" };
-        char path[PATH_MAX];
+        char ns[64];
+        char *state = path_join(o->runtime_root, o->id); /* not PATH_MAX on the stack: a page every idle monitor would keep */
 
         for (int i = 0; i < 2; i++) {
-                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, names[i]);
-                fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+                snprintf(ns, sizeof(ns), "/proc/%d/ns/%s", (int) pid, names[i]);
+                fds[i] = open(ns, O_RDONLY | O_CLOEXEC);
         }
-        fds[2] = -1;
-        if ((size_t) snprintf(path, sizeof(path), "%s/%s", o->runtime_root, o->id) < sizeof(path))
-                fds[2] = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fds[2] = open(state, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        free(state);
 }
 
 static void release_container(int fds[HELD_MAX])
