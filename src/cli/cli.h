@@ -61,6 +61,8 @@ int cmd_busybox_image(struct cli *cli, int argc, char **argv);
 /* Containers (cmd-run.c, cmd-ps.c, ...). */
 /* Opens the engine on the store (once); reports the error itself and returns NULL on failure. */
 struct engine *cli_engine(struct cli *cli);
+/* Closes the engine and the store; cli_engine and cli_store open them again when asked. */
+void cli_release_store(struct cli *cli);
 /* For `inspect`: the container's document when what names one. 1 found, 0 not. */
 int cli_container_inspect_json(struct cli *cli, const char *what, struct json_object **ret);
 /* Finds a container by name, id or prefix: 0 found, or EXIT_FAILED after docker's message on stderr. */

@@ -50,6 +50,12 @@ struct engine *cli_engine(struct cli *cli)
         return cli->engine;
 }
 
+void cli_release_store(struct cli *cli)
+{
+        cli->engine = engine_free(cli->engine);
+        cli->store = store_close(cli->store);
+}
+
 int cli_container_inspect_json(struct cli *cli, const char *what, struct json_object **ret)
 {
         _cleanup_(engine_container_freep) struct engine_container *c = NULL;
@@ -277,12 +283,18 @@ static int do_run(struct cli *cli, int argc, char **argv, bool start)
                 return 0;
         }
         fflush(stdout);
+        /* not needed while the container runs: closed now, not on the way out (0.4 ms) */
+        cli_release_store(cli);
         code = cli_attach_loop(fd, rc.ro.interactive, rc.ro.tty, rc.sig_proxy, NULL);
         close(fd);
-        if (rc.ro.autoremove && code >= 0)
-                engine_volumes_remove_anonymous(e, c); /* docker's --rm takes them too; in-use ones stay */
+        /* docker's --rm takes them too; in-use ones stay */
+        if (rc.ro.autoremove && code >= 0 && volume_config_has_anonymous(c->config) && (e = cli_engine(cli)))
+                engine_volumes_remove_anonymous(e, c);
         if (code < 0) {
                 /* the monitor went away without an exit frame: the record knows (or refresh repairs it) */
+                e = cli_engine(cli);
+                if (!e)
+                        return EXIT_USAGE; /* cli_engine said why */
                 if (engine_wait(e, c, &code, &err) < 0) {
                         fprintf(stderr, "berth: Error: %s\n", berr_msg(err));
                         return EXIT_USAGE;

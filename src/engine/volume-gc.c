@@ -90,17 +90,37 @@ static int remove_anonymous(struct db *db, const char *root, const char *name, s
         return rm_rf_at(AT_FDCWD, dir, err);
 }
 
+/* The name of mount m when it is an anonymous volume, else NULL. */
+static const char *anonymous_name(struct json_object *m)
+{
+        struct json_object *anon = NULL;
+        const char *name = mount_str(m, "Name");
+
+        if (!name || !streq_ptr(mount_str(m, "Type"), "volume") || !json_object_object_get_ex(m, "Anonymous", &anon) ||
+            !json_object_get_boolean(anon))
+                return NULL;
+        return name;
+}
+
+bool volume_config_has_anonymous(struct json_object *config)
+{
+        struct json_object *a = berth_mounts(config);
+
+        for (size_t i = 0; a && i < json_object_array_length(a); i++)
+                if (anonymous_name(json_object_array_get_idx(a, i)))
+                        return true;
+        return false;
+}
+
 void volume_remove_anonymous_db(struct db *db, const char *root, struct json_object *config)
 {
         struct json_object *a = berth_mounts(config);
 
         for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-                struct json_object *m = json_object_array_get_idx(a, i), *anon = NULL;
-                const char *name = mount_str(m, "Name");
+                const char *name = anonymous_name(json_object_array_get_idx(a, i));
                 struct berr *x = NULL;
 
-                if (!name || !streq_ptr(mount_str(m, "Type"), "volume") ||
-                    !json_object_object_get_ex(m, "Anonymous", &anon) || !json_object_get_boolean(anon))
+                if (!name)
                         continue;
                 if (remove_anonymous(db, root, name, &x) < 0)
                         log_debug("keep volume '%s': %s", name, berr_msg(x));

@@ -79,6 +79,8 @@ bool volume_config_uses(struct json_object *config, const char *name);
 /* The anonymous volumes of config's BerthMounts that no container record uses (root: the store's
  * root directory); best effort. */
 void volume_remove_anonymous_db(struct db *db, const char *root, struct json_object *config);
+/* Whether a container's config (docker's shapes) mounts an anonymous volume. */
+bool volume_config_has_anonymous(struct json_object *config);
 
 /* ---- pure parts ---- */
 
