@@ -381,6 +381,13 @@ static int start_container(struct monitor *m, struct berr **err);
 /* Forks the recorder (when none runs) right after the creator: its connection opens on the other
  * core while the container is created, and is ready when "running" is written. Before the start
  * frame it would delay the creator when the frame comes early; a failure is reported then. */
+static bool ctl_readable(const struct monitor *m)
+{
+        struct pollfd p = { .fd = m->o->ctl_fd, .events = POLLIN };
+
+        return m->o->ctl_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 static void start_recorder(struct monitor *m)
 {
         (void) recorder_start(&m->rec, m->o->db_path, m->o->id, m->root);
@@ -1140,7 +1147,10 @@ int monitor_main(const struct monitor_opts *o)
                 struct exit_arg ea = { 0 };
 
                 if (first) {
-                        start_recorder(&m); /* its database opens while the CLI prepares */
+                        /* the recorder's database opens while the CLI prepares; when the start frame
+                         * is here already it comes later (run_child), not in the container's way */
+                        if (!ctl_readable(&m))
+                                start_recorder(&m);
                         loop(&m, 0, true, false); /* until the CLI says start (or goes away) */
                         first = false;
                         if (!m.started) {
