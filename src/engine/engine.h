@@ -10,7 +10,7 @@
  *   <root>/containers/<id>/           config.json (the OCI bundle), rootfs/ (mount point),
  *                                     upper/ work/ (overlay), hostname, hosts, resolv.conf,
  *                                     <id>-json.log[.N], lock (held while a CLI changes it)
- *   <runroot>/containers/<id>/        monitor.lock (held by the monitor for its life),
+ *   <runroot>/containers/<id>/        locked (flock) by the monitor for its life;
  *                                     attach (the monitor's unix socket), monitor.pid
  *   <runroot>/runtime/                the in-process runtime's state root
  * With --root alone, <runroot> is <root>/run (the CLI decides; see main.c).
@@ -18,7 +18,7 @@
  * A container's record is the source of truth for its state; the monitor is
  * the only writer while the container runs. A record in state "creating"
  * whose lock is free belongs to a CLI that died: engine_refresh() removes it.
- * A "running" record whose monitor.lock is free lost its monitor: it is
+ * A "running" record whose state directory is not locked lost its monitor: it is
  * marked exited.
  */
 

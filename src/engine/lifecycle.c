@@ -7,7 +7,7 @@
  *
  * Locking: <root>/containers/<id>/lock is taken (flock, exclusive) by a CLI
  * that creates, starts or removes the container; the monitor holds
- * <runroot>/containers/<id>/monitor.lock for its whole life. The database
+ * a lock on <runroot>/containers/<id> for its whole life. The database
  * serialises the records themselves (BEGIN IMMEDIATE, busy timeout).
  */
 
@@ -121,11 +121,11 @@ static int lock_container(const struct engine *e, const char *id, bool wait, str
         return TAKE_FD(fd);
 }
 
-/* 1 if the monitor of id is alive (holds its lock), 0 if not. */
+/* 1 if the monitor of id is alive (holds the lock on its state directory), 0 if not. */
 static int monitor_alive(const struct engine *e, const char *id)
 {
-        _cleanup_free_ char *path = xasprintf("%s/%s/monitor.lock", e->state_dir, id);
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *path = xasprintf("%s/%s", e->state_dir, id);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
         if (fd < 0)
                 return 0;
@@ -226,11 +226,11 @@ static int write_etc_files(const char *dir, const char *hostname, bool host_netw
                 free(resolv);
                 resolv = tmp;
         }
-        r = write_file_atomic_at(dfd, "hostname", hn, strlen(hn), 0644, err);
+        r = write_file_fresh_at(dfd, "hostname", hn, strlen(hn), 0644, err);
         if (r >= 0)
-                r = write_file_atomic_at(dfd, "hosts", hosts, strlen(hosts), 0644, err);
+                r = write_file_fresh_at(dfd, "hosts", hosts, strlen(hosts), 0644, err);
         if (r >= 0)
-                r = write_file_atomic_at(dfd, "resolv.conf", resolv, strlen(resolv), 0644, err);
+                r = write_file_fresh_at(dfd, "resolv.conf", resolv, strlen(resolv), 0644, err);
         return r;
 }
 
@@ -461,7 +461,7 @@ static int write_config(struct engine *e, const struct engine_container *c, cons
         r = spec_gen(&in, &json, err);
         if (r < 0)
                 return r;
-        return write_file_atomic_at(dfd, "config.json", json, strlen(json), 0600, err);
+        return write_file_fresh_at(dfd, "config.json", json, strlen(json), 0600, err);
 }
 
 static void push_arg(char ***v, const char *a, const char *b)

@@ -1012,17 +1012,16 @@ static int setup(struct monitor *m, struct berr **err)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         sigset_t mask;
-        int lockfd;
 
         if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
                 return berr_sys(err, "become subreaper");
         m->state_dirfd = open(m->o->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (m->state_dirfd < 0)
                 return berr_sys(err, "open '%s'", m->o->state_dir);
-        lockfd = openat(m->state_dirfd, "monitor.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) < 0)
+        /* the state directory itself is the lock, held until we exit (a lock file cost an inode
+         * created and deleted per run) */
+        if (flock(m->state_dirfd, LOCK_EX | LOCK_NB) < 0)
                 return berr_sys(err, "lock monitor of '%s'", m->o->id);
-        /* lockfd stays open (and locked) until we exit */
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
         sigaddset(&mask, SIGTERM);
@@ -1250,7 +1249,6 @@ int monitor_main(const struct monitor_opts *o)
          * again at once, and its new monitor must not lose the directory to our cleanup */
         (void) unlinkat(m.state_dirfd, "attach", 0);
         (void) unlinkat(m.state_dirfd, "monitor.pid", 0);
-        (void) unlinkat(m.state_dirfd, "monitor.lock", 0);
         (void) rmdir(o->state_dir);
         broadcast_all(&m, MONITOR_EXIT, &m.exit_code, sizeof(int32_t));
         for (size_t i = 0; i < m.n_clients; i++)

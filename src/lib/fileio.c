@@ -122,6 +122,22 @@ int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t l
         return 0;
 }
 
+int write_file_fresh_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode, struct berr **err)
+{
+        _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+
+        if (fd < 0 && errno == EEXIST)
+                return write_file_atomic_at(dirfd, path, data, len, mode, err);
+        if (fd < 0)
+                return berr_sys(err, "create '%s'", path);
+        if (write_all(fd, data, len) < 0) {
+                int r = berr_sys(err, "write '%s'", path);
+                (void) unlinkat(dirfd, path, 0);
+                return r;
+        }
+        return 0;
+}
+
 int write_file_at(int dirfd, const char *path, const char *value, struct berr **err)
 {
         _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);

@@ -19,6 +19,9 @@ int read_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *re
 /* Writes data to dirfd/path through a temporary file, fsync optional, then rename(2): readers
  * see the old or the new content, never a part. */
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode, struct berr **err);
+/* A file that is usually new: created in place (no temporary, no rename; a failed write removes it),
+ * or, when it exists already, replaced as write_file_atomic_at does. */
+int write_file_fresh_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode, struct berr **err);
 /* Opens (O_WRONLY|O_TRUNC, no O_CREAT) and writes value: for /proc and cgroup files. */
 int write_file_at(int dirfd, const char *path, const char *value, struct berr **err);
 /* mkdir -p relative to dirfd for a trusted path (not resolved in a root: see path.h for that). */

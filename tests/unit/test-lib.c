@@ -47,6 +47,30 @@ TEST(berr_wrap_null_err_keeps_the_code) {
         ASSERT_EQ(read_file_at(dir, ".", 16, &data, &len, NULL), -EISDIR);
 }
 
+/* A usually new file: written in place when new, replaced whole when it exists, never through a link. */
+TEST(write_file_fresh_creates_or_replaces) {
+        char dir[] = "/tmp/berth-test-fresh-XXXXXX";
+        _cleanup_close_ int dfd = -1;
+        _cleanup_free_ char *got = NULL;
+        size_t len = 0;
+        struct stat st;
+
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ASSERT_TRUE(dfd >= 0);
+        ASSERT_OK(write_file_fresh_at(dfd, "f", "one\n", 4, 0640, NULL));
+        ASSERT_OK(fstatat(dfd, "f", &st, 0));
+        ASSERT_EQ(st.st_mode & 0777, 0640);
+        ASSERT_OK(write_file_fresh_at(dfd, "f", "second\n", 7, 0640, NULL));
+        ASSERT_OK(read_file_at(dfd, "f", 64, &got, &len, NULL));
+        ASSERT_EQ(len, 7);
+        ASSERT_TRUE(memcmp(got, "second\n", 7) == 0);
+        ASSERT_OK(symlinkat("/etc/passwd", dfd, "link"));
+        ASSERT_TRUE(write_file_fresh_at(dfd, "link", "x", 1, 0644, NULL) < 0 || /* replaced, not followed: */
+                    (fstatat(dfd, "link", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)));
+        ASSERT_OK(rm_rf_at(AT_FDCWD, dir, NULL));
+}
+
 TEST(parse_numbers) {
         int64_t i;
         uint64_t u;
