@@ -669,8 +669,6 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
                 return berr_sys(err, "remove exec fifo");
         /* Started: others may look at the container while we wait and run poststart hooks. */
         (void) flock(dirfd, LOCK_UN);
-        if (st.no_post_hooks)
-                return 0; /* nothing to order after the exec: as runc's start, do not wait for it */
         {
                 struct pollfd p = { .fd = watch, .events = 0 };
                 int n;
@@ -678,7 +676,9 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct berr *
                         n = poll(&p, 1, -1);
                 while (n < 0 && errno == EINTR);
         }
-        r = state_load_spec(dirfd, &spec, err); /* only now: parsing config.json again takes ~1 ms */
+        if (st.no_post_hooks)
+                return 0; /* parsing config.json again took about 1 ms */
+        r = state_load_spec(dirfd, &spec, err);
         if (r < 0)
                 return r;
         run_poststart(spec, &st);
