@@ -8,19 +8,19 @@
  * unmounts the root file system (and removes the container with --rm).
  *
  * It stays small on purpose: one thread, one poll loop over a signalfd and
- * the sockets and pipes, static buffers. Creating the container (parsing
- * config.json, namespaces, mounts) allocates a lot and runs in a short-lived
- * forked child, so the monitor's own heap never grows with it:
- *   1. on the CLI's start frame, a "creator" child runs container_create()
- *      (or `RUNTIME create`) with the container's stdio on 0/1/2, then
- *      container_start() (`RUNTIME start`) and exits; the init is reparented
- *      to us (we are a subreaper) and runs while the record says "running";
+ * the sockets and pipes, static buffers:
+ *   1. on the CLI's start frame, a "creator" child (vfork: it shares our
+ *      memory, and frees what it allocates; see run_child) runs
+ *      container_create() (or `RUNTIME create`) with the container's stdio on
+ *      0/1/2, then container_start() (`RUNTIME start`) and exits; the init is
+ *      reparented to us (we are a subreaper) and runs while "running" is
+ *      recorded;
  *   2. when the init exits we drain its output, count OOM kills, delete the
  *      runtime state and record the exit.
  * The record is written by a "recorder" child that holds the database
- * connection (recorder.h): forked right after the creator, so the connection
- * opens while the container is created, and gone after a short idle time, so
- * SQLite never grows the monitor itself.
+ * connection (recorder.h): forked while the CLI prepares the container (or
+ * beside the creator), and gone after a short idle time, so SQLite never
+ * grows the monitor itself.
  */
 
 #include <errno.h>
@@ -107,11 +107,8 @@ static int64_t now_ms(void)
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * One request to the recorder; on failure, err says why. The request's header is filled here and
- * its message only as far as it is used: the rest of both buffers is never written, so the stack
- * pages under them stay untouched in every monitor.
- */
+/* A request's header. Its message is filled only as far as it is used: the rest of the request and
+ * reply buffers is never written, so the stack pages under them stay untouched in every monitor. */
 static void fill_request(const struct monitor *m, enum recorder_op op, struct recorder_req *q)
 {
         q->op = (uint8_t) op;
@@ -123,6 +120,7 @@ static void fill_request(const struct monitor *m, enum recorder_op op, struct re
 
 static int record_running_finish(struct monitor *m, char *msg, size_t msg_len);
 
+/* One request to the recorder, waiting for its reply; on failure, err says why. */
 static int record(struct monitor *m, enum recorder_op op, struct recorder_req *q, struct recorder_reply *a,
                   struct berr **err)
 {
@@ -378,9 +376,7 @@ static int loopback_up(pid_t pid, struct berr **err)
 
 static int start_container(struct monitor *m, struct berr **err);
 
-/* Forks the recorder (when none runs) right after the creator: its connection opens on the other
- * core while the container is created, and is ready when "running" is written. Before the start
- * frame it would delay the creator when the frame comes early; a failure is reported then. */
+/* Whether the CLI's next frame (the start frame, before the start) is already here. */
 static bool ctl_readable(const struct monitor *m)
 {
         struct pollfd p = { .fd = m->o->ctl_fd, .events = POLLIN };
@@ -388,6 +384,8 @@ static bool ctl_readable(const struct monitor *m)
         return m->o->ctl_fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
+/* Forks the recorder when none runs, so that its connection is open when "running" is written; a
+ * failure is reported when a request is sent. */
 static void start_recorder(struct monitor *m)
 {
         (void) recorder_start(&m->rec, m->o->db_path, m->o->id, m->root);
@@ -508,7 +506,7 @@ static __attribute__((noinline)) int record_running_start(struct monitor *m, cha
         fill_request(m, RECORDER_RUNNING, &q);
         r = recorder_send(&m->rec, m->o->db_path, m->o->id, m->root, &q);
         if (r < 0) {
-                snprintf(msg, msg_len, "%d record the container running: start the recorder: %s", EIO, strerror(-r));
+                snprintf(msg, msg_len, "%d record the container running: reach the recorder: %s", EIO, strerror(-r));
                 return r;
         }
         m->running_pending = true;
@@ -1195,7 +1193,7 @@ int monitor_main(const struct monitor_opts *o)
                 }
                 health_stop(health_pid);
                 if (!m.init_exited) {
-                        send_signal(&m, SIGKILL); /* the loop only ends early when poll fails */
+                        send_signal(&m, SIGKILL); /* the loop ended early: poll failed, or "running" could not be recorded */
                         while (!m.init_exited && waitpid(m.init_pid, NULL, 0) < 0 && errno == EINTR)
                                 ;
                         m.init_exited = true;

@@ -186,15 +186,15 @@ int recorder_call(struct recorder *rc, const char *db_path, const char *id, cons
                   const struct recorder_req *req, struct recorder_reply *reply)
 {
         for (int attempt = 0; attempt < 2; attempt++) {
-                int r = recorder_start(rc, db_path, id, root);
+                int r = recorder_send(rc, db_path, id, root, req);
 
                 if (r < 0) {
-                        snprintf(reply->msg, sizeof(reply->msg), "start the recorder: %s", strerror(-r));
+                        snprintf(reply->msg, sizeof(reply->msg), "reach the recorder: %s", strerror(-r));
                         return reply->r = r;
                 }
-                if (send(rc->fd, req, req_len(req), MSG_NOSIGNAL) >= 0 && recorder_receive(rc, reply) == 0)
+                if (recorder_receive(rc, reply) == 0)
                         return reply->r;
-                recorder_stop(rc); /* it went away on its idle timeout (or died): once more, anew */
+                recorder_stop(rc); /* it went away before it answered (idle timeout, or died): once more, anew */
         }
         snprintf(reply->msg, sizeof(reply->msg), "the recorder went away");
         return reply->r = -EIO;

@@ -7,9 +7,9 @@
 
 /*
  * The recorder: a child of the monitor that holds the database connection and writes the
- * container's record for it (running, exited, failed, removed). The monitor forks it right after
- * the creator, so that the connection opens while the container is created;
- * it exits after RECORDER_IDLE_MS without a request (or when the monitor closes its socket), and
+ * container's record for it (running, exited, failed, removed). The monitor forks it while the CLI
+ * prepares the container (or beside the creator), so that the connection is open when "running" is
+ * written; it exits after RECORDER_IDLE_MS without a request (or when the monitor closes its socket), and
  * the monitor forks a new one when it next needs the database. SQLite never runs in the monitor
  * itself: its heap, stack and static data stay as small as the monitor's own loop needs.
  */

@@ -518,6 +518,7 @@ int records_set_manually_stopped(struct db *db, const char *id, bool stopped, st
 int records_delete_config(struct db *db, const char *id, char **ret_config, struct berr **err)
 {
         _cleanup_stmt_ sqlite3_stmt *a = NULL, *b = NULL;
+        _cleanup_free_ char *config = NULL;
         int r, rc;
 
         r = db_begin(db, err);
@@ -536,27 +537,22 @@ int records_delete_config(struct db *db, const char *id, char **ret_config, stru
                 goto fail;
         sqlite3_bind_text(b, 1, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(b);
-        if (rc == SQLITE_ROW) {
+        r = rc == SQLITE_ROW;
+        if (r) {
                 const char *cfg = (const char *) sqlite3_column_text(b, 0);
-                if (ret_config)
-                        *ret_config = cfg ? xstrdup(cfg) : NULL;
+                if (ret_config && cfg)
+                        config = xstrdup(cfg);
                 rc = sqlite3_step(b);
-                r = 1;
-        } else {
-                r = 0;
         }
         if (rc != SQLITE_DONE) {
                 r = db_error(db, err, "delete container");
                 goto fail;
         }
         rc = db_commit(db, err);
-        if (rc < 0) {
-                if (ret_config) {
-                        free(*ret_config);
-                        *ret_config = NULL;
-                }
+        if (rc < 0)
                 return rc;
-        }
+        if (ret_config)
+                *ret_config = TAKE_PTR(config);
         return r;
 fail:
         db_rollback(db);
